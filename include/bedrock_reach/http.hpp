@@ -1,0 +1,98 @@
+#pragma once
+// HTTP(S) exchange as plain values, so pure rules (IMDS, EC2, Bedrock reply classification)
+// never see libcurl. The curl adapter (probes/http) is the only code that performs them.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bedrock_reach/credentials.hpp"
+#include "bedrock_reach/event_loop.hpp"
+#include "bedrock_reach/result.hpp"
+
+namespace bedrock_reach {
+
+struct SigV4Signing {
+  std::string region;
+  std::string service;                       // signing name: ec2, bedrock
+  const Credentials* credentials = nullptr;  // must outlive the request
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  /// Connect to this address instead of resolving the URL's host; SNI and Host stay the URL's.
+  std::optional<std::string> pin_address;
+  Millis connect_timeout{1000};
+  Millis total_timeout{5000};
+  std::string ca_bundle;  // empty: the system store
+  bool verify_peer = true;
+  bool verify_host = true;
+  /// nullopt: no proxy at all (environment ignored); otherwise this proxy URL.
+  std::optional<std::string> proxy;
+  std::optional<SigV4Signing> sigv4;
+  std::size_t max_body_bytes = 1 << 20;  // larger bodies fail with ErrorKind::too_large
+  bool want_tls_details = false;
+};
+
+struct CertDetails {
+  std::string subject;
+  std::string issuer;
+  std::vector<std::string> sans;  // DNS names
+  long long not_before = 0;       // unix seconds
+  long long not_after = 0;
+};
+
+struct HttpTimings {
+  double connect_ms = 0;
+  double tls_ms = 0;  // from start to TLS established (curl appconnect)
+  double first_byte_ms = 0;
+  double total_ms = 0;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  HttpTimings timings;
+  std::string tls_version;  // "TLSv1.3"
+  std::string tls_cipher;
+  std::optional<CertDetails> leaf;
+  std::string remote_ip;
+
+  const std::string* header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lower_name) return &value;
+    }
+    return nullptr;
+  }
+};
+
+/// Why an exchange failed: the coarse kind, a TLS-specific reason when it is one, and how far it
+/// got.
+struct HttpFailure {
+  ErrorKind kind = ErrorKind::internal;
+  std::string message;     // library message, one line, no secrets
+  std::string tls_reason;  // expired|not_yet_valid|untrusted|self_signed|name_mismatch|handshake|
+                           // protocol_version|"" when not a TLS failure
+  HttpTimings timings;
+  bool connected = false;  // TCP connect completed before the failure
+};
+
+using HttpResult = tl::expected<HttpResponse, HttpFailure>;
+
+/// Runs HTTP exchanges on an EventLoop. One implementation wraps libcurl multi.
+class HttpClient {
+ public:
+  using Callback = std::function<void(HttpResult)>;
+  virtual ~HttpClient() = default;
+  /// Starts the exchange; `done` runs exactly once on the loop thread (also when cancelled).
+  virtual void start(HttpRequest request, Callback done) = 0;
+  /// Fails every exchange still running with ErrorKind::cancelled.
+  virtual void cancel_all() = 0;
+  virtual std::size_t in_flight() const = 0;
+};
+
+}  // namespace bedrock_reach

@@ -1,0 +1,412 @@
+#include "http/curl_client.hpp"
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "http/cert_details.hpp"
+
+namespace bedrock_reach {
+
+void curl_global_setup() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void curl_global_teardown() { curl_global_cleanup(); }
+
+namespace {
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
+
+void append(SlistPtr& list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  if (grown != nullptr) {
+    (void)list.release();
+    list.reset(grown);
+  }
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string host_of(const std::string& url) {
+  auto start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  auto end = url.find_first_of("/?#", start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    return authority.substr(0, close == std::string::npos ? authority.size() : close + 1);
+  }
+  return authority.substr(0, authority.find(':'));
+}
+
+int port_of(const std::string& url) {
+  auto start = url.find("://");
+  bool https = url.rfind("https", 0) == 0;
+  start = start == std::string::npos ? 0 : start + 3;
+  auto end = url.find_first_of("/?#", start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  auto bracket = authority.find(']');
+  auto colon = authority.find(':', bracket == std::string::npos ? 0 : bracket);
+  if (colon == std::string::npos) return https ? 443 : 80;
+  try {
+    return std::stoi(authority.substr(colon + 1));
+  } catch (...) {
+    return https ? 443 : 80;
+  }
+}
+
+// Maps curl's result to our coarse kinds and TLS reasons, in one place.
+HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verify_result) {
+  HttpFailure failure;
+  failure.message = (error_buffer != nullptr && error_buffer[0] != '\0') ? error_buffer
+                                                                         : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      failure.kind = ErrorKind::timeout;
+      break;
+    case CURLE_COULDNT_CONNECT:
+      // curl folds refused and unreachable together; the message tells them apart.
+      failure.kind = failure.message.find("refused") != std::string::npos ? ErrorKind::refused
+                                                                          : ErrorKind::unreachable;
+      if (failure.message.find("timed out") != std::string::npos) failure.kind = ErrorKind::timeout;
+      break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      failure.kind = ErrorKind::dns;
+      break;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      failure.kind = ErrorKind::refused;
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      failure.kind = ErrorKind::tls;
+      switch (verify_result) {
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+          failure.tls_reason = "expired";
+          break;
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+          failure.tls_reason = "not_yet_valid";
+          break;
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+          failure.tls_reason = "self_signed";
+          break;
+        case X509_V_ERR_HOSTNAME_MISMATCH:
+          failure.tls_reason = "name_mismatch";
+          break;
+        default:
+          failure.tls_reason = failure.message.find("subject name") != std::string::npos
+                                   ? "name_mismatch"
+                                   : "untrusted";
+      }
+      break;
+    case CURLE_SSL_CONNECT_ERROR:
+      failure.kind = ErrorKind::tls;
+      failure.tls_reason = failure.message.find("version") != std::string::npos ||
+                                   failure.message.find("protocol") != std::string::npos
+                               ? "protocol_version"
+                               : "handshake";
+      if (failure.message.find("reset") != std::string::npos ||
+          failure.message.find("SSL_ERROR_SYSCALL") != std::string::npos) {
+        failure.tls_reason = "handshake";
+      }
+      break;
+    case CURLE_FILESIZE_EXCEEDED:
+    case CURLE_WRITE_ERROR:
+      failure.kind = ErrorKind::too_large;
+      break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      failure.kind = ErrorKind::cancelled;
+      break;
+    default:
+      failure.kind = ErrorKind::protocol;
+  }
+  return failure;
+}
+
+}  // namespace
+
+struct Transfer {
+  EasyPtr easy;
+  HttpRequest request;
+  HttpClient::Callback done;
+  SlistPtr headers;
+  SlistPtr connect_to;
+  HttpResponse response;
+  bool body_too_large = false;
+  bool tls_captured = false;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+struct CurlClient::Impl {
+  EventLoop& loop;
+  CURLM* multi = nullptr;
+  EventLoop::TimerId timer = 0;
+  bool timer_set = false;
+  std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+
+  explicit Impl(EventLoop& l) : loop(l), multi(curl_multi_init()) {
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+  }
+
+  ~Impl() {
+    if (timer_set) loop.cancel_timer(timer);
+    for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi, easy);
+    transfers.clear();
+    curl_multi_cleanup(multi);
+  }
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+    auto* self = static_cast<Impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      self->loop.unwatch(fd);
+      return 0;
+    }
+    bool want_read = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+    bool want_write = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+    self->loop.watch(fd, want_read, want_write, [self](int ready_fd, bool readable, bool writable) {
+      int mask = (readable ? CURL_CSELECT_IN : 0) | (writable ? CURL_CSELECT_OUT : 0);
+      int running = 0;
+      curl_multi_socket_action(self->multi, ready_fd, mask, &running);
+      self->collect_done();
+    });
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->timer_set) {
+      self->loop.cancel_timer(self->timer);
+      self->timer_set = false;
+    }
+    if (timeout_ms < 0) return 0;
+    self->timer_set = true;
+    self->timer = self->loop.add_timer(self->loop.now() + Millis(timeout_ms), [self] {
+      self->timer_set = false;
+      int running = 0;
+      curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      self->collect_done();
+    });
+    return 0;
+  }
+
+  static size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    size_t bytes = size * count;
+    if (transfer->response.body.size() + bytes > transfer->request.max_body_bytes) {
+      transfer->body_too_large = true;
+      return 0;  // makes curl fail with CURLE_WRITE_ERROR
+    }
+    transfer->response.body.append(data, bytes);
+    return bytes;
+  }
+
+  static size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    size_t bytes = size * count;
+    std::string line(data, bytes);
+    if (line.rfind("HTTP/", 0) == 0) {
+      transfer->response.headers.clear();  // a new response (after 100-continue or a proxy CONNECT)
+      capture_tls(*transfer);
+      return bytes;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos || transfer->response.headers.size() >= 200) return bytes;
+    std::string value = line.substr(colon + 1);
+    auto first = value.find_first_not_of(" \t");
+    auto last = value.find_last_not_of(" \t\r\n");
+    value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+    transfer->response.headers.emplace_back(lower(line.substr(0, colon)), value.substr(0, 8192));
+    return bytes;
+  }
+
+  // The SSL object is only valid while the connection lives: read it at the first header.
+  static void capture_tls(Transfer& transfer) {
+    if (transfer.tls_captured || !transfer.request.want_tls_details) return;
+    curl_tlssessioninfo* info = nullptr;
+    if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK ||
+        info == nullptr || info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
+      return;
+    }
+    auto* ssl = static_cast<SSL*>(info->internals);
+    transfer.tls_captured = true;
+    transfer.response.tls_version = SSL_get_version(ssl);
+    if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
+      transfer.response.tls_cipher = SSL_CIPHER_get_name(cipher);
+    }
+    if (X509* leaf = SSL_get1_peer_certificate(ssl)) {
+      transfer.response.leaf = cert_details(leaf);
+      X509_free(leaf);
+    }
+  }
+
+  void collect_done() {
+    int pending = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* easy = message->easy_handle;
+      CURLcode code = message->data.result;
+      auto found = transfers.find(easy);
+      if (found == transfers.end()) continue;
+      std::unique_ptr<Transfer> transfer = std::move(found->second);
+      transfers.erase(found);
+      curl_multi_remove_handle(multi, easy);
+      finish(*transfer, code);
+    }
+  }
+
+  static HttpTimings timings_of(CURL* easy) {
+    HttpTimings t;
+    curl_off_t connect = 0, app = 0, first = 0, total = 0;
+    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+    curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &app);
+    curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+    t.connect_ms = static_cast<double>(connect) / 1000.0;
+    t.tls_ms = static_cast<double>(app) / 1000.0;
+    t.first_byte_ms = static_cast<double>(first) / 1000.0;
+    t.total_ms = static_cast<double>(total) / 1000.0;
+    return t;
+  }
+
+  void finish(Transfer& transfer, CURLcode code) {
+    CURL* easy = transfer.easy.get();
+    HttpTimings timings = timings_of(easy);
+    if (code == CURLE_OK) {
+      capture_tls(transfer);
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+      char* ip = nullptr;
+      if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
+        transfer.response.remote_ip = ip;
+      }
+      transfer.response.timings = timings;
+      auto done = std::move(transfer.done);
+      done(std::move(transfer.response));
+      return;
+    }
+    long verify = 0;
+    curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    HttpFailure failure = classify_failure(code, transfer.error_buffer, verify);
+    if (transfer.body_too_large) {
+      failure.kind = ErrorKind::too_large;
+      failure.message =
+          "response body larger than " + std::to_string(transfer.request.max_body_bytes) + " bytes";
+    }
+    failure.timings = timings;
+    failure.connected = timings.connect_ms > 0;
+    auto done = std::move(transfer.done);
+    done(tl::unexpected(std::move(failure)));
+  }
+
+  void start(HttpRequest request, Callback done) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->easy.reset(curl_easy_init());
+    transfer->request = std::move(request);
+    transfer->done = std::move(done);
+    CURL* easy = transfer->easy.get();
+    const HttpRequest& r = transfer->request;
+
+    curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(r.total_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, r.verify_peer ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, r.verify_host ? 2L : 0L);
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
+    if (!r.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, r.ca_bundle.c_str());
+    // An empty string disables proxies including the environment's; the agent decides explicitly.
+    curl_easy_setopt(easy, CURLOPT_PROXY, r.proxy ? r.proxy->c_str() : "");
+    if (r.proxy) curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
+
+    if (r.method == "POST") {
+      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.c_str());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method == "PUT") {
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.c_str());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method != "GET") {
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    for (const auto& [name, value] : r.headers) append(transfer->headers, name + ": " + value);
+    if (r.sigv4 && r.sigv4->credentials != nullptr) {
+      const Credentials& c = *r.sigv4->credentials;
+      // All four fields: 7.88.1 guesses service and region from the host otherwise (reference
+      // §5.1).
+      std::string provider = "aws:amz:" + r.sigv4->region + ":" + r.sigv4->service;
+      curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, provider.c_str());
+      curl_easy_setopt(easy, CURLOPT_USERNAME, c.access_key_id.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, c.secret_access_key.reveal().c_str());
+      if (!c.session_token.empty()) {
+        append(transfer->headers, "X-Amz-Security-Token: " + c.session_token.reveal());
+      }
+    }
+    if (transfer->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers.get());
+    if (r.pin_address) {
+      // CONNECT_TO keeps SNI, Host and certificate checks on the URL's name.
+      std::string address = *r.pin_address;
+      if (address.find(':') != std::string::npos) address = "[" + address + "]";
+      std::string port = std::to_string(port_of(r.url));
+      append(transfer->connect_to, host_of(r.url) + ":" + port + ":" + address + ":" + port);
+      curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer->connect_to.get());
+      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+    }
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    transfers.emplace(easy, std::move(transfer));
+    curl_multi_add_handle(multi, easy);
+  }
+
+  void cancel_all() {
+    auto pending = std::move(transfers);
+    transfers.clear();
+    for (auto& [easy, transfer] : pending) {
+      curl_multi_remove_handle(multi, easy);
+      HttpFailure failure;
+      failure.kind = ErrorKind::cancelled;
+      failure.message = "cancelled by the check deadline";
+      failure.timings = timings_of(easy);
+      auto done = std::move(transfer->done);
+      done(tl::unexpected(std::move(failure)));
+    }
+  }
+};
+
+CurlClient::CurlClient(EventLoop& loop) : impl_(std::make_unique<Impl>(loop)) {}
+CurlClient::~CurlClient() = default;
+void CurlClient::start(HttpRequest request, Callback done) {
+  impl_->start(std::move(request), std::move(done));
+}
+void CurlClient::cancel_all() { impl_->cancel_all(); }
+std::size_t CurlClient::in_flight() const { return impl_->transfers.size(); }
+
+}  // namespace bedrock_reach
