@@ -6,6 +6,7 @@
 #include "cli/cmd_check.hpp"
 #include "cli/cmd_config.hpp"
 #include "cli/common.hpp"
+#include "dns/ares_channel.hpp"
 #include "http/curl_client.hpp"
 #include "version.hpp"
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   setup_config_command(app, config_source, state);
 
   curl_global_setup();
+  dns_global_setup();
   int code = 0;
   try {
     app.parse(argc, argv);
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     std::cerr << "bedrock-reach: internal error: " << error.what() << "\n";
     code = kExitUnknown;
   }
+  dns_global_teardown();
   curl_global_teardown();
   return code;
 }

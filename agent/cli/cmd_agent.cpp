@@ -1,15 +1,130 @@
 #include "cli/cmd_agent.hpp"
 
+#include <unistd.h>
+
+#include <cmath>
 #include <iostream>
+
+#include "check/check.hpp"
+#include "daemon/agent_log.hpp"
+#include "daemon/signals.hpp"
+#include "render/output_file.hpp"
+#include "render/render.hpp"
+#include "version.hpp"
 
 namespace bedrock_reach {
 
-void setup_agent_command(CLI::App& app, ConfigSource& /*source*/, RunState& state) {
-  auto* agent =
-      app.add_subcommand("agent", "Run checks on an interval and serve /metrics and /healthz");
-  agent->callback([&state] {
-    std::cerr << "bedrock-reach: 'agent' is not built yet\n";
-    state.exit_code = kExitUnknown;
+namespace {
+
+int seconds_to_ms(double seconds, const char* flag, double low, double high) {
+  if (!std::isfinite(seconds) || seconds < low || seconds > high) {
+    throw ConfigError(std::string(flag) + " must be between " + std::to_string(low) + " and " +
+                      std::to_string(high) + " seconds");
+  }
+  return static_cast<int>(std::llround(seconds * 1000.0));
+}
+
+ReportRenderers production_renderers() {
+  ReportRenderers renderers;
+  renderers.json = [](const Report& report, const Config&) {
+    return render_report(report, OutputFormat::json, RenderOptions{});
+  };
+  renderers.prometheus = [](const Report& report, const Config& config) {
+    RenderOptions options;
+    options.address_labels = config.prometheus_address_labels;
+    return render_report(report, OutputFormat::prometheus, options);
+  };
+  return renderers;
+}
+
+}  // namespace
+
+void apply_agent_flags(const AgentFlags& flags, Config& config) {
+  if (flags.interval_seconds) {
+    config.interval_ms = seconds_to_ms(*flags.interval_seconds, "--interval", 0.1, 86400);
+  }
+  if (flags.stale_after_seconds) {
+    config.stale_after_ms =
+        seconds_to_ms(*flags.stale_after_seconds, "--stale-after", 0, 86400 * 7);
+  }
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  if (!flags.textfile.empty()) config.textfile = flags.textfile;
+  apply_check_flags(flags.check, config);  // validates the whole config
+}
+
+int run_agent_command(const AgentFlags& flags, const ConfigSource& source, CheckFunction check) {
+  Environment environment = Environment::from_process();
+  auto load = [&flags, &source, &environment] {
+    Config config = load_effective_config(source);
+    apply_agent_flags(flags, config);
+    // As `check` does: a Region that cannot exist is a usage error (exit 3, or a rejected
+    // reload), not a stream of unknown reports.
+    require_plausible_region(flags.check.region, environment, config);
+    return config;
+  };
+  Config config = load();
+  // Before any thread starts, so every thread inherits the blocked signals.
+  auto signals = SignalChannel::open();
+  if (!signals) {
+    std::cerr << "bedrock-reach: " << signals.error().message << "\n";
+    return kExitUnknown;
+  }
+  auto log = make_agent_logger(config.log_level);
+  if (!check) {
+    check = [environment, region = flags.check.region, logger = log](const Config& effective) {
+      CheckRequest request;
+      request.config = effective;
+      request.environment = environment;
+      request.region_flag = region;
+      return run_check(request, *logger);
+    };
+  }
+
+  AgentOptions options;
+  options.config = std::move(config);
+  options.reload_config = load;
+  options.check = std::move(check);
+  options.renderers = production_renderers();
+  options.write_textfile = [](const std::string& path, const std::string& content) {
+    return write_file_atomically(path, content, 0644);
+  };
+  options.version = kVersion;
+  options.signal_fd = signals->fd();
+  options.once = flags.once;
+
+  SystemdNotifier notifier;
+  Agent agent(std::move(options), notifier, *log);
+  int code = agent.run();
+  log->flush();
+  if (agent.abandoned_check()) {
+    std::cerr.flush();
+    _exit(code);
+  }
+  return code;
+}
+
+void setup_agent_command(CLI::App& app, ConfigSource& source, RunState& state,
+                         CheckFunction check) {
+  auto* agent = app.add_subcommand(
+      "agent", "Run the check on an interval and serve /metrics, /healthz and /report");
+  auto flags = std::make_shared<AgentFlags>();
+  add_check_options(agent, flags->check);
+  agent->add_option(
+      "--interval", flags->interval_seconds,
+      "Seconds between checks, jittered by ±10% (default 60; config agent.interval_ms)");
+  agent->add_option("--listen", flags->listen,
+                    "HTTP address:port for /metrics /healthz /report (default 127.0.0.1:9750; "
+                    "[::1]:PORT for IPv6; port 0 picks a free port)");
+  agent->add_option("--textfile", flags->textfile,
+                    "Also write the metrics to this Prometheus textfile after each check (atomic)");
+  agent->add_option("--stale-after", flags->stale_after_seconds,
+                    "Seconds after which /healthz calls the last report stale (default: three "
+                    "intervals plus the check timeout)");
+  agent->add_flag("--once", flags->once,
+                  "Run one check, write --textfile, exit with the check's Nagios code (for the "
+                  "bedrock-reach-check.timer)");
+  agent->callback([flags, &source, &state, check = std::move(check)] {
+    state.exit_code = run_agent_command(*flags, source, check);
   });
 }
 

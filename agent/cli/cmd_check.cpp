@@ -1,15 +1,79 @@
 #include "cli/cmd_check.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
+#include <memory>
+
+#include "check/check.hpp"
+#include "cli/check_flags.hpp"
+#include "log/logging.hpp"
+#include "render/output_file.hpp"
+#include "render/render.hpp"
 
 namespace bedrock_reach {
+namespace {
 
-void setup_check_command(CLI::App& app, ConfigSource& /*source*/, RunState& state) {
+struct CheckCommandOptions {
+  CheckFlags flags;
+  std::string format;
+  std::string output;
+  bool no_color = false;
+  bool explain = false;
+  bool address_labels = false;
+};
+
+int run_check_command(const ConfigSource& source, const CheckCommandOptions& options) {
+  Config config = load_effective_config(source);
+  apply_check_flags(options.flags, config);
+  if (!options.format.empty()) config.format = options.format;
+  if (options.address_labels) config.prometheus_address_labels = true;
+  auto format = parse_output_format(config.format);
+  if (!format) throw ConfigError("--format must be one of text, json, prometheus, emf, html");
+
+  CheckRequest request;
+  request.config = config;
+  request.environment = Environment::from_process();
+  request.region_flag = options.flags.region;
+  // A bad Region is a usage error: one clear line, exit 3, and nothing is queried.
+  require_plausible_region(request.region_flag, request.environment, config);
+
+  auto log = make_stderr_logger("check", options.flags.verbose ? "debug" : "warn");
+  Report report = run_check(request, *log);
+  for (const auto& finding : report.findings) {
+    if (finding.code == "REGION_UNKNOWN") throw ConfigError(finding.message);
+  }
+
+  RenderOptions render;
+  const char* no_color_env = std::getenv("NO_COLOR");
+  render.color = options.output.empty() && !options.no_color && isatty(STDOUT_FILENO) == 1 &&
+                 (no_color_env == nullptr || no_color_env[0] == '\0');
+  render.explain = options.explain;
+  render.address_labels = config.prometheus_address_labels;
+  std::string text = render_report(report, *format, render);
+  if (options.output.empty()) {
+    std::cout << text << std::flush;
+  } else if (auto written = write_file_atomically(options.output, text); !written) {
+    throw ConfigError(written.error().message);
+  }
+  return exit_code(report.status);
+}
+
+}  // namespace
+
+void setup_check_command(CLI::App& app, ConfigSource& source, RunState& state) {
+  auto options = std::make_shared<CheckCommandOptions>();
   auto* check = app.add_subcommand("check", "Run one diagnosis and print the report");
-  check->callback([&state] {
-    std::cerr << "bedrock-reach: 'check' is not built yet\n";
-    state.exit_code = kExitUnknown;
-  });
+  add_check_options(check, options->flags);
+  check->add_option("--format", options->format, "text (default), json, prometheus, emf or html");
+  check->add_option("-o,--output", options->output,
+                    "Write the report to FILE (atomically) instead of stdout");
+  check->add_flag("--no-color", options->no_color, "No ANSI colours (also NO_COLOR)");
+  check->add_flag("--explain", options->explain, "Show the evidence each finding rests on");
+  check->add_flag("--address-labels", options->address_labels,
+                  "prometheus: per-address series (unbounded label values)");
+  check->callback(
+      [&source, &state, options] { state.exit_code = run_check_command(source, *options); });
 }
 
 }  // namespace bedrock_reach

@@ -35,6 +35,8 @@ struct HttpRequest {
   std::optional<SigV4Signing> sigv4;
   std::size_t max_body_bytes = 1 << 20;  // larger bodies fail with ErrorKind::too_large
   bool want_tls_details = false;
+  /// Refuse to negotiate below TLS 1.2 (AWS endpoints require 1.2+; reference §6.1).
+  bool tls12_floor = true;
 };
 
 struct CertDetails {
@@ -79,6 +81,11 @@ struct HttpFailure {
                            // protocol_version|"" when not a TLS failure
   HttpTimings timings;
   bool connected = false;  // TCP connect completed before the failure
+  /// Filled when want_tls_details and the handshake got as far as the server's certificate, also
+  /// when verification then failed (so an expired or wrong-name certificate can be described).
+  std::string tls_version;
+  std::string tls_cipher;
+  std::optional<CertDetails> leaf;
 };
 
 using HttpResult = tl::expected<HttpResponse, HttpFailure>;

@@ -48,6 +48,13 @@ struct TlsResult {
   bool via_proxy = false;
   bool probed = true;  // false when skipped (e.g. no IPv6 connectivity)
   std::string not_probed_reason;
+  // The signed call (issue #7 item 3): allowed|denied-policy|denied-iam|credentials-invalid|
+  // not-aws|inconclusive|failed, or "" when none was made (signed_skipped_reason says why).
+  std::string signed_call;
+  std::string signed_operation;  // ListFoundationModels, InvokeModel, ...
+  std::optional<int> signed_status;
+  std::string signed_error_type;
+  std::string signed_skipped_reason;
 };
 
 struct AddressResult {

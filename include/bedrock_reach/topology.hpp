@@ -192,6 +192,7 @@ struct Topology {
   std::vector<NetworkAcl> network_acls;
   std::vector<Subnet> subnets;
   std::vector<std::string> denied_actions;  // e.g. ec2:DescribeNetworkAcls
+  std::vector<std::string> gaps;            // reads that failed, one line each: "ec2:Action: why"
   bool api_reachable = false;
 };
 

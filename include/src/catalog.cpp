@@ -136,6 +136,9 @@ constexpr std::array kCatalog = {
                  "Add the named action to the instance role (see packaging/iam-policy.json)"},
     CatalogEntry{"API_UNREACHABLE", W, "context", "The EC2 API could not be reached",
                  "Create an ec2 interface endpoint or allow a path to the EC2 API"},
+    CatalogEntry{"REGION_UNKNOWN", Severity::unknown, "context",
+                 "No valid Region: nothing could be checked",
+                 "Pass --region, set AWS_REGION, or run on EC2 with instance metadata enabled"},
     CatalogEntry{"CHECK_DEADLINE", C, "context", "The check ran out of time before a step finished",
                  "Raise --timeout, or look at which step did not finish"},
 };

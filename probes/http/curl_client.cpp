@@ -79,6 +79,8 @@ HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verif
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       failure.kind = ErrorKind::timeout;
+      // curl 7.88.1 reports no connect time when the handshake times out; its message does.
+      failure.connected = failure.message.find("SSL connection timeout") != std::string::npos;
       break;
     case CURLE_COULDNT_CONNECT:
       // curl folds refused and unreachable together; the message tells them apart.
@@ -98,6 +100,7 @@ HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verif
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
       failure.kind = ErrorKind::tls;
+      failure.connected = true;
       switch (verify_result) {
         case X509_V_ERR_CERT_HAS_EXPIRED:
           failure.tls_reason = "expired";
@@ -120,10 +123,15 @@ HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verif
       break;
     case CURLE_SSL_CONNECT_ERROR:
       failure.kind = ErrorKind::tls;
-      failure.tls_reason = failure.message.find("version") != std::string::npos ||
-                                   failure.message.find("protocol") != std::string::npos
-                               ? "protocol_version"
-                               : "handshake";
+      failure.connected = true;
+      // Only a protocol-version alert or an empty version overlap means "too old"; "wrong
+      // version number" is what OpenSSL says when the peer does not speak TLS at all.
+      failure.tls_reason =
+          failure.message.find("alert protocol version") != std::string::npos ||
+                  failure.message.find("unsupported protocol") != std::string::npos ||
+                  failure.message.find("no protocols available") != std::string::npos
+              ? "protocol_version"
+              : "handshake";
       if (failure.message.find("reset") != std::string::npos ||
           failure.message.find("SSL_ERROR_SYSCALL") != std::string::npos) {
         failure.tls_reason = "handshake";
@@ -153,6 +161,11 @@ struct Transfer {
   HttpResponse response;
   bool body_too_large = false;
   bool tls_captured = false;
+  // What the handshake showed before verification finished; kept for failures.
+  std::string handshake_version;
+  std::string handshake_cipher;
+  std::optional<CertDetails> handshake_leaf;
+  long handshake_verify_error = X509_V_OK;  // first chain error OpenSSL reported, if any
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -261,6 +274,35 @@ struct CurlClient::Impl {
     }
   }
 
+  // OpenSSL calls this for each chain element while verifying; we only record the leaf (the
+  // store context's target) so that a failed verification can still describe the certificate.
+  static int on_verify(int preverify_ok, X509_STORE_CTX* store) {
+    auto* ssl =
+        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    if (ssl == nullptr) return preverify_ok;
+    auto* transfer = static_cast<Transfer*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    if (transfer == nullptr) return preverify_ok;
+    if (preverify_ok == 0 && transfer->handshake_verify_error == X509_V_OK) {
+      transfer->handshake_verify_error = X509_STORE_CTX_get_error(store);
+    }
+    if (transfer->handshake_leaf) return preverify_ok;
+    if (X509* leaf = X509_STORE_CTX_get0_cert(store)) transfer->handshake_leaf = cert_details(leaf);
+    transfer->handshake_version = SSL_get_version(ssl);
+    const SSL_CIPHER* cipher = SSL_get_pending_cipher(ssl);
+    if (cipher == nullptr) cipher = SSL_get_current_cipher(ssl);
+    if (cipher != nullptr) transfer->handshake_cipher = SSL_CIPHER_get_name(cipher);
+    return preverify_ok;
+  }
+
+  // curl builds one SSL_CTX per connection and calls this after its own set-up, so adding our
+  // verify callback keeps curl's verify mode (and its own host-name check after the handshake).
+  static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* user) {
+    auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+    SSL_CTX_set_app_data(ctx, user);
+    SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &Impl::on_verify);
+    return CURLE_OK;
+  }
+
   void collect_done() {
     int pending = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
@@ -307,6 +349,13 @@ struct CurlClient::Impl {
     }
     long verify = 0;
     curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    // OpenSSL may fail the handshake on a chain error with a lower-level message (e.g. a
+    // signature by a different key under the same CA name gives "asn1 ... EVP lib"); what the
+    // verify callback saw is the better reason then.
+    if (code == CURLE_SSL_CONNECT_ERROR && transfer.handshake_verify_error != X509_V_OK) {
+      code = CURLE_PEER_FAILED_VERIFICATION;
+      verify = transfer.handshake_verify_error;
+    }
     HttpFailure failure = classify_failure(code, transfer.error_buffer, verify);
     if (transfer.body_too_large) {
       failure.kind = ErrorKind::too_large;
@@ -314,7 +363,10 @@ struct CurlClient::Impl {
           "response body larger than " + std::to_string(transfer.request.max_body_bytes) + " bytes";
     }
     failure.timings = timings;
-    failure.connected = timings.connect_ms > 0;
+    failure.connected = failure.connected || timings.connect_ms > 0;
+    failure.tls_version = transfer.handshake_version;
+    failure.tls_cipher = transfer.handshake_cipher;
+    failure.leaf = transfer.handshake_leaf;
     auto done = std::move(transfer.done);
     done(tl::unexpected(std::move(failure)));
   }
@@ -342,6 +394,15 @@ struct CurlClient::Impl {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, r.verify_host ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
     if (!r.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, r.ca_bundle.c_str());
+    if (r.tls12_floor) curl_easy_setopt(easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+    if (r.want_tls_details) {
+      curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, &Impl::on_ssl_ctx);
+      curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, transfer.get());
+      // A probe measures its own handshake, and the SSL_CTX points at this transfer: never
+      // share the connection with a later one.
+      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+    }
     // An empty string disables proxies including the environment's; the agent decides explicitly.
     curl_easy_setopt(easy, CURLOPT_PROXY, r.proxy ? r.proxy->c_str() : "");
     if (r.proxy) curl_easy_setopt(easy, CURLOPT_NOPROXY, "");

@@ -35,7 +35,11 @@ void EpollLoop::watch(int fd, bool want_read, bool want_write, FdCallback callba
     }
     watches_.emplace(fd, std::make_shared<FdCallback>(std::move(callback)));
   } else {
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+    // The owner may have closed the fd and opened a new socket with the same number before
+    // telling us: the kernel then dropped the old registration, so MOD fails and ADD is right.
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT) {
+      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+    }
     found->second = std::make_shared<FdCallback>(std::move(callback));
   }
 }
@@ -83,11 +87,13 @@ void EpollLoop::fire_due_timers() {
   }
 }
 
-void EpollLoop::run_once(TimePoint deadline) {
+void EpollLoop::run_once(TimePoint deadline, const std::function<bool()>& done) {
   if (!posted_.empty()) {
     auto batch = std::move(posted_);
     posted_.clear();
     for (auto& callback : batch) callback();
+    // A posted callback may have finished the work: never block in epoll_wait after that.
+    if (done()) return;
   }
   TimePoint wake = deadline;
   if (!timers_.empty() && timers_.begin()->first < wake) wake = timers_.begin()->first;
@@ -113,7 +119,7 @@ void EpollLoop::run_once(TimePoint deadline) {
 bool EpollLoop::run_until(const std::function<bool()>& done, TimePoint deadline) {
   while (!done()) {
     if (SteadyClock::now() >= deadline) return false;
-    run_once(deadline);
+    run_once(deadline, done);
   }
   return true;
 }

@@ -29,7 +29,7 @@ class EpollLoop final : public EventLoop {
   std::size_t pending_timers() const { return timers_.size(); }
 
  private:
-  void run_once(TimePoint deadline);
+  void run_once(TimePoint deadline, const std::function<bool()>& done);
   void fire_due_timers();
 
   int epoll_fd_ = -1;

@@ -43,5 +43,39 @@ TEST(EpollLoop, DispatchesReadinessAndStopsAtDeadline) {
   close(fds[1]);
 }
 
+// libcurl may close a socket and open another with the same number before it tells the loop to
+// stop watching the old one; the new socket must still be watched.
+TEST(EpollLoop, RewatchOfAReusedFdNumberStillDelivers) {
+  EpollLoop loop;
+  int first[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, first), 0);
+  int reused_number = first[0];
+  loop.watch(reused_number, true, false, [](int, bool, bool) {});
+  close(first[0]);  // the kernel drops the registration; the loop still thinks it watches it
+  int second[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, second), 0);
+  int reader = second[0] == reused_number ? second[0] : second[1];
+  int writer = reader == second[0] ? second[1] : second[0];
+  ASSERT_EQ(reader, reused_number) << "the kernel did not reuse the fd number";
+  bool readable = false;
+  loop.watch(reader, true, false, [&](int, bool r, bool) { readable = r; });
+  ASSERT_EQ(write(writer, "x", 1), 1);
+  EXPECT_TRUE(loop.run_until([&] { return readable; }, loop.now() + Millis(2000)));
+  loop.unwatch(reader);
+  close(second[0]);
+  close(second[1]);
+  close(first[1]);
+}
+
+TEST(EpollLoop, PostedCompletionEndsRunWithoutWaitingForTheDeadline) {
+  EpollLoop loop;
+  bool done = false;
+  loop.post([&] { done = true; });
+  auto started = loop.now();
+  // A far deadline: the loop must return right after the posted callback, not block until then.
+  EXPECT_TRUE(loop.run_until([&] { return done; }, started + std::chrono::hours(1)));
+  EXPECT_LT(loop.now() - started, std::chrono::minutes(1));
+}
+
 }  // namespace
 }  // namespace bedrock_reach

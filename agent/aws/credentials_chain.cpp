@@ -1,0 +1,186 @@
+#include "aws/credentials_chain.hpp"
+
+#include <fstream>
+
+#include "aws/imds_parse.hpp"
+#include "bedrock_reach/probe.hpp"
+
+namespace bedrock_reach {
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 1 << 20;
+constexpr auto kExpiryMargin = std::chrono::seconds(30);
+
+std::string_view trim(std::string_view s) {
+  auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+enum class FileRead { ok, missing, too_large };
+
+FileRead read_capped(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return FileRead::missing;
+  out.resize(kMaxFileBytes + 1);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out.size() > kMaxFileBytes ? FileRead::too_large : FileRead::ok;
+}
+
+bool expired(const Credentials& c, std::chrono::system_clock::time_point now) {
+  return c.expiration && *c.expiration <= now + kExpiryMargin;
+}
+
+std::string key_prefix(const std::string& access_key_id) {
+  return access_key_id.substr(0, 4) + "…";  // enough to tell AKIA (long-term) from ASIA
+}
+
+}  // namespace
+
+std::optional<ProfileKeys> parse_profile_keys(std::string_view ini_text, const std::string& profile,
+                                              bool config_file_syntax) {
+  std::string wanted =
+      (config_file_syntax && profile != "default") ? "profile " + profile : profile;
+  bool in_section = false;
+  ProfileKeys keys;
+  std::string secret, token;
+  while (!ini_text.empty()) {
+    auto end = ini_text.find('\n');
+    std::string_view line = trim(ini_text.substr(0, end));
+    ini_text = end == std::string_view::npos ? std::string_view() : ini_text.substr(end + 1);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    if (line.front() == '[') {
+      auto close = line.find(']');
+      std::string_view name = trim(line.substr(1, close == std::string_view::npos ? 0 : close - 1));
+      // "[profile  name]" tolerates extra spaces, as botocore does.
+      std::string normalized(name);
+      if (config_file_syntax && normalized.rfind("profile", 0) == 0) {
+        normalized = "profile " + std::string(trim(std::string_view(normalized).substr(7)));
+      }
+      in_section = normalized == wanted;
+      continue;
+    }
+    if (!in_section) continue;
+    auto equals = line.find('=');
+    if (equals == std::string_view::npos) continue;
+    std::string_view key = trim(line.substr(0, equals));
+    std::string_view value = trim(line.substr(equals + 1));
+    if (key == "aws_access_key_id") keys.access_key_id = std::string(value);
+    if (key == "aws_secret_access_key") secret = std::string(value);
+    if (key == "aws_session_token" || key == "aws_security_token") token = std::string(value);
+  }
+  if (keys.access_key_id.empty() || secret.empty()) return std::nullopt;
+  keys.secret_access_key = Secret(std::move(secret));
+  keys.session_token = Secret(std::move(token));
+  return keys;
+}
+
+CredentialsResult resolve_credentials(const Environment& env,
+                                      const std::optional<Credentials>& instance_role,
+                                      std::chrono::system_clock::time_point now) {
+  CredentialsResult result;
+  auto accept = [&](Credentials c) {
+    result.notes.push_back("using " + c.source + " (key " + key_prefix(c.access_key_id) + ")");
+    result.credentials = std::move(c);
+    return result;
+  };
+
+  // 1. Environment.
+  auto key_id = env.get("AWS_ACCESS_KEY_ID");
+  auto secret = env.get("AWS_SECRET_ACCESS_KEY");
+  if (key_id && secret) {
+    Credentials c;
+    c.access_key_id = *key_id;
+    c.secret_access_key = Secret(*secret);
+    if (auto token = env.get("AWS_SESSION_TOKEN")) {
+      c.session_token = Secret(*token);
+    } else if (auto legacy = env.get("AWS_SECURITY_TOKEN")) {
+      c.session_token = Secret(*legacy);
+    }
+    c.source = "environment";
+    bool usable = true;
+    if (auto expiration = env.get("AWS_CREDENTIAL_EXPIRATION")) {
+      auto when = parse_iso8601_utc(*expiration);
+      if (!when) {
+        result.notes.push_back("environment: AWS_CREDENTIAL_EXPIRATION is not ISO-8601; ignored");
+      } else {
+        c.expiration = *when;
+      }
+    }
+    if (expired(c, now)) {
+      result.notes.push_back("environment: credentials expired (AWS_CREDENTIAL_EXPIRATION)");
+      usable = false;
+    }
+    if (usable) return accept(std::move(c));
+  } else if (key_id || secret) {
+    result.notes.push_back(
+        "environment: only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set; skipped");
+  }
+
+  // 2. Shared credentials file, then static keys in the config file.
+  std::string profile =
+      env.get("AWS_PROFILE").value_or(env.get("AWS_DEFAULT_PROFILE").value_or(""));
+  bool profile_explicit = !profile.empty();
+  if (profile.empty()) profile = "default";
+  auto home = env.get("HOME");
+  struct Source {
+    std::optional<std::string> path;
+    bool config_syntax;
+    const char* label;
+  };
+  const Source sources[] = {
+      {env.get("AWS_SHARED_CREDENTIALS_FILE")
+           .value_or(home ? *home + "/.aws/credentials" : std::string()),
+       false, "shared-file"},
+      {env.get("AWS_CONFIG_FILE").value_or(home ? *home + "/.aws/config" : std::string()), true,
+       "config-file"},
+  };
+  bool profile_found = false;
+  for (const Source& source : sources) {
+    if (!source.path || source.path->empty()) continue;
+    std::string text;
+    FileRead read = read_capped(*source.path, text);
+    if (read == FileRead::missing) continue;
+    if (read == FileRead::too_large) {
+      result.notes.push_back(std::string(source.label) + ": " + *source.path +
+                             " is larger than 1 MiB; skipped");
+      continue;
+    }
+    if (auto keys = parse_profile_keys(text, profile, source.config_syntax)) {
+      profile_found = true;
+      Credentials c;
+      c.access_key_id = keys->access_key_id;
+      c.secret_access_key = keys->secret_access_key;
+      c.session_token = keys->session_token;
+      c.source = std::string(source.label) + ":" + profile;
+      return accept(std::move(c));
+    }
+  }
+  if (profile_explicit && !profile_found) {
+    result.notes.push_back("profile " + profile +
+                           ": no static keys in the shared credentials or config file");
+  }
+
+  // 3. Instance role from IMDS.
+  if (instance_role) {
+    if (expired(*instance_role, now)) {
+      result.notes.push_back(instance_role->source + ": credentials expired");
+    } else {
+      return accept(*instance_role);
+    }
+  }
+
+  std::vector<std::string> evidence = result.notes;
+  evidence.push_back("tried: environment, shared credentials file (profile " + profile +
+                     "), config file, instance role");
+  result.findings.push_back(make_finding(
+      "NO_CREDENTIALS", "", "",
+      "No usable AWS credentials (environment, profile " + profile +
+          ", instance role): endpoints, routes and policies are inferred, not verified",
+      std::move(evidence)));
+  return result;
+}
+
+}  // namespace bedrock_reach

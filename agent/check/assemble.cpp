@@ -1,0 +1,225 @@
+#include "check/assemble.hpp"
+
+#include <algorithm>
+
+#include "aws/partition.hpp"
+#include "bedrock_reach/probe.hpp"
+#include "classify/address_class.hpp"
+#include "dns/dns_rules.hpp"
+#include "path/causes.hpp"
+#include "path/endpoint_rules.hpp"
+#include "path/path_rules.hpp"
+#include "policy/policy_eval.hpp"
+
+namespace bedrock_reach {
+namespace {
+
+void append(std::vector<Finding>& into, const std::vector<Finding>& from) {
+  into.insert(into.end(), from.begin(), from.end());
+}
+
+std::vector<std::string> vpc_cidrs(const Topology* topology, const InstanceIdentity* identity) {
+  std::vector<std::string> cidrs;
+  if (topology != nullptr && topology->vpc) {
+    cidrs = topology->vpc->ipv4_cidrs;
+    cidrs.insert(cidrs.end(), topology->vpc->ipv6_cidrs.begin(), topology->vpc->ipv6_cidrs.end());
+  } else if (identity != nullptr && identity->primary() != nullptr) {
+    cidrs = identity->primary()->vpc_ipv4_cidrs;
+    const auto& v6 = identity->primary()->vpc_ipv6_cidrs;
+    cidrs.insert(cidrs.end(), v6.begin(), v6.end());
+  }
+  return cidrs;
+}
+
+std::vector<std::string> interface_ips(const NetworkInterface& eni) {
+  std::vector<std::string> ips;
+  if (!eni.private_ip.empty()) ips.push_back(eni.private_ip);
+  for (const auto& ip : eni.private_ips) {
+    if (std::find(ips.begin(), ips.end(), ip) == ips.end()) ips.push_back(ip);
+  }
+  ips.insert(ips.end(), eni.ipv6_addresses.begin(), eni.ipv6_addresses.end());
+  return ips;
+}
+
+const NetworkInterface* eni_with_ip(const Topology* topology, const std::string& ip) {
+  if (topology == nullptr) return nullptr;
+  auto wanted = IpAddress::parse(ip);
+  for (const auto& eni : topology->network_interfaces) {
+    for (const auto& candidate : interface_ips(eni)) {
+      auto parsed = IpAddress::parse(candidate);
+      if (parsed && wanted && *parsed == *wanted) return &eni;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> endpoint_eni_ips(const Topology* topology, const VpcEndpoint* endpoint) {
+  std::vector<std::string> ips;
+  if (topology == nullptr || endpoint == nullptr) return ips;
+  for (const auto& eni : topology->network_interfaces) {
+    if (std::find(endpoint->network_interface_ids.begin(), endpoint->network_interface_ids.end(),
+                  eni.id) == endpoint->network_interface_ids.end()) {
+      continue;
+    }
+    for (const auto& ip : interface_ips(eni)) ips.push_back(ip);
+  }
+  return ips;
+}
+
+std::string family_of(const std::string& ip) {
+  auto parsed = IpAddress::parse(ip);
+  return parsed && !parsed->is_v4() ? "ipv6" : "ipv4";
+}
+
+AddressResult& address_entry(ServiceResult& service, const std::string& ip) {
+  for (auto& entry : service.addresses) {
+    if (entry.ip == ip) return entry;
+  }
+  service.addresses.push_back(AddressResult{.ip = ip, .family = family_of(ip)});
+  return service.addresses.back();
+}
+
+void add_service(const CheckFacts& facts, const Target& target, Report& report) {
+  const InstanceIdentity* identity =
+      facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
+  const Topology* topology = facts.topology;
+  ServiceResult service{.name = target.service, .hostname = target.hostname};
+  std::string service_name = privatelink_service_name(facts.region->region, target.service);
+  const VpcEndpoint* endpoint =
+      topology != nullptr
+          ? find_interface_endpoint(*topology, service_name, topology->vpc ? topology->vpc->id : "")
+          : nullptr;
+
+  ClassifyInput classify;
+  classify.vpc_cidrs = parse_cidrs(vpc_cidrs(topology, identity));
+  classify.endpoint_eni_ips = endpoint_eni_ips(topology, endpoint);
+  classify.topology_known = topology != nullptr && endpoints_were_listed(*topology);
+
+  std::vector<AddressFacts> host_path;
+  if (auto found = facts.resolutions->find(target.service); found != facts.resolutions->end()) {
+    append(report.findings, dns_findings(found->second, classify, *facts.hosts));
+    for (const auto& answer : found->second.answers) {
+      for (const auto& ip : answer.addresses) {
+        AddressResult& entry = address_entry(service, ip);
+        entry.resolvers.push_back(answer.resolver);
+        if (entry.klass.empty()) {
+          entry.klass = classify_address_text(ip, classify);
+          if (const NetworkInterface* eni = eni_with_ip(topology, ip)) {
+            entry.eni = eni->id;
+            entry.subnet = eni->subnet_id;
+            entry.az = eni->availability_zone;
+          }
+        }
+        if (answer.kind == ResolverSpec::Kind::host &&
+            std::none_of(host_path.begin(), host_path.end(),
+                         [&](const AddressFacts& a) { return a.ip == ip; })) {
+          AddressFacts fact{.ip = ip,
+                            .klass = entry.klass,
+                            .eni_id = entry.eni,
+                            .eni_subnet = entry.subnet,
+                            .eni_az = entry.az};
+          if (const NetworkInterface* eni = eni_with_ip(topology, ip))
+            fact.eni_groups = eni->group_ids;
+          host_path.push_back(std::move(fact));
+        }
+      }
+    }
+  }
+
+  if (identity != nullptr) {
+    ServicePathInput input;
+    input.service = target.service;
+    input.hostname = target.hostname;
+    input.service_name = service_name;
+    input.instance = identity;
+    input.topology = topology;
+    input.host_path_addresses = host_path;
+    ServicePathResult path = analyze_service_path(input);
+    service.path = path.path;
+    service.endpoint = path.endpoint;
+    for (const auto& [ip, verdict] : path.routes) address_entry(service, ip).route = verdict;
+    append(report.findings, path.findings);
+    if (endpoint != nullptr && !endpoint->policy_document.empty() && !identity->iam_role.empty() &&
+        !identity->account_id.empty()) {
+      auto request = policy_request_for_instance(*identity, endpoint->vpc_id, endpoint->id,
+                                                 required_actions(target.service));
+      auto verdicts = evaluate_endpoint_policy(endpoint->policy_document, request);
+      append(report.findings, policy_findings(target.service, endpoint->id, verdicts));
+    }
+  }
+
+  for (const auto& fact : facts.tls) {
+    if (fact.service != target.service || fact.output == nullptr) continue;
+    append(report.findings, fact.output->findings);
+    if (fact.via_proxy) {
+      auto proxy = proxy_endpoint(proxy_for(*facts.proxy, target.hostname, 443).value_or(""));
+      std::string host = proxy ? proxy->host : "proxy";
+      AddressResult& entry = address_entry(service, host);
+      entry.resolvers = {"proxy"};
+      if (entry.klass.empty()) {
+        auto parsed = IpAddress::parse(host);
+        entry.klass = parsed ? classify_address(*parsed, classify) : "proxy";
+      }
+      entry.tls_via_proxy = fact.output->result;
+    } else {
+      address_entry(service, fact.address).tls = fact.output->result;
+    }
+  }
+  if (facts.config->use_proxy && proxy_for(*facts.proxy, target.hostname, 443))
+    service.path = "proxy";
+  report.services.push_back(std::move(service));
+}
+
+}  // namespace
+
+Report assemble_report(const CheckFacts& facts) {
+  Report report;
+  if (facts.region) {
+    report.region = facts.region->region;
+    report.region_source = facts.region->source;
+  }
+  for (const auto& [phase, ms] : facts.timings) report.timings.push_back(PhaseTiming{phase, ms});
+  if (facts.instance_findings != nullptr) append(report.findings, *facts.instance_findings);
+  if (facts.fatal != nullptr && !facts.fatal->empty()) {
+    append(report.findings, *facts.fatal);
+    compute_status(report);
+    return report;
+  }
+  const InstanceIdentity* identity =
+      facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
+  if (identity != nullptr) {
+    InstanceSummary summary{
+        .id = identity->instance_id, .az = identity->az, .az_id = identity->az_id};
+    if (const MacInfo* mac = identity->primary()) {
+      summary.vpc_id = mac->vpc_id;
+      summary.subnet_id = mac->subnet_id;
+    }
+    report.instance = summary;
+  }
+  const Topology* topology = facts.topology;
+  bool api = topology != nullptr && topology->api_reachable && topology->vpc.has_value();
+  report.evidence = api ? "api" : identity != nullptr ? "imds" : "none";
+
+  for (const auto& target : *facts.targets) add_service(facts, target, report);
+
+  std::vector<ServiceName> names;
+  for (const auto& target : *facts.targets)
+    names.push_back(ServiceName{target.service, target.hostname});
+  append(report.findings, proxy_findings(*facts.proxy, names));
+  if (api) append(report.findings, analyze_vpc(*topology));
+  if (facts.credentials != nullptr) append(report.findings, facts.credentials->findings);
+  if (facts.topology_findings != nullptr) append(report.findings, *facts.topology_findings);
+  if (!facts.cut_steps.empty()) {
+    std::string steps;
+    for (const auto& step : facts.cut_steps) steps += (steps.empty() ? "" : ", ") + step;
+    report.findings.push_back(make_finding(
+        "CHECK_DEADLINE", "", "",
+        "the check's " + std::to_string(facts.config->timeout_ms) + " ms deadline ended: " + steps,
+        facts.cut_steps));
+  }
+  link_causes(report.findings);
+  compute_status(report);
+  return report;
+}
+
+}  // namespace bedrock_reach

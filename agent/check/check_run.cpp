@@ -1,0 +1,292 @@
+#include "check/check_run.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "aws/partition.hpp"
+#include "bedrock_reach/ip.hpp"
+#include "check/assemble.hpp"
+#include "version.hpp"
+
+namespace bedrock_reach {
+namespace {
+
+constexpr const char* kAmazonResolverLinkLocal = "169.254.169.253";
+
+double ms_since(TimePoint start) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+}
+
+std::string utc_now_rfc3339() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+}  // namespace
+
+CheckRun::CheckRun(const CheckRequest& request, spdlog::logger& log)
+    : request_(request),
+      log_(log),
+      curl_(loop_),
+      limited_(curl_, static_cast<std::size_t>(request.config.max_concurrency)),
+      ctx_{loop_, SteadyClock::now() + Millis(request.config.timeout_ms), log},
+      started_(SteadyClock::now()) {}
+
+Report CheckRun::run() {
+  start();
+  if (!fatal_.empty()) return assemble();
+  if (!loop_.run_until([this] { return finished(); }, ctx_.deadline)) finish_after_deadline();
+  return assemble();
+}
+
+void CheckRun::start() {
+  const Environment& env = request_.environment;
+  if (auto resolv = load_resolv_conf(request_.resolv_conf_path)) resolv_conf_ = *resolv;
+  if (auto hosts = load_hosts_file(request_.hosts_path)) hosts_ = *hosts;
+  proxy_ = ProxyConfig::from_environment(env);
+  ca_bundle_ = env.get("AWS_CA_BUNDLE").value_or("");
+  auto v6 = read_ipv6_connectivity();
+  ipv6_ok_ = v6.ok();
+  ipv6_reason_ = v6.reason();
+
+  if (auto choice = choose_region(request_.region_flag, env, request_.config.region)) {
+    if (!set_region(*choice)) return;
+  }
+  discover_instance(
+      ctx_, curl_, ImdsOptions::from_environment(env),
+      [this](ProbeOutcome<InstanceContext> outcome) { on_instance(std::move(outcome)); });
+  if (region_) {
+    // The host path and resolv.conf servers need nothing from IMDS; VPC+2 joins when known.
+    start_dns(
+        default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+  }
+}
+
+bool CheckRun::set_region(const RegionChoice& choice) {
+  auto partition = partition_for_region(choice.region);
+  auto targets = partition ? build_targets(
+                                 choice.region,
+                                 [&] {
+                                   auto services = request_.config.services;
+                                   for (const auto& extra : request_.config.extra_services)
+                                     services.push_back(extra);
+                                   return services;
+                                 }(),
+                                 request_.config.fips)
+                           : tl::unexpected(partition.error());
+  if (!partition || !targets) {
+    const Error& error = partition ? targets.error() : partition.error();
+    Finding f =
+        make_finding("REGION_UNKNOWN", "", "", error.message + " (from " + choice.source + ")");
+    fatal_.push_back(std::move(f));
+    return false;
+  }
+  region_ = choice;
+  partition_ = *partition;
+  targets_ = *targets;
+  return true;
+}
+
+void CheckRun::start_dns(const std::vector<ResolverSpec>& resolvers) {
+  std::vector<ResolverSpec> fresh;
+  for (const auto& spec : resolvers) {
+    std::string key = spec.kind == ResolverSpec::Kind::host ? "host" : spec.server;
+    if (queried_servers_.insert(key).second) fresh.push_back(spec);
+  }
+  if (fresh.empty()) return;
+  dns_started_ = true;
+  ++dns_pending_;
+  DnsPlanOptions options;
+  options.resolv_conf_path = request_.resolv_conf_path;
+  options.hosts_path = request_.hosts_path;
+  options.nsswitch_path = request_.nsswitch_path;
+  resolve_targets(
+      ctx_, targets_, fresh, options,
+      [this](ProbeOutcome<std::vector<NameResolution>> outcome) { on_dns(std::move(outcome)); });
+}
+
+void CheckRun::on_dns(ProbeOutcome<std::vector<NameResolution>> outcome) {
+  --dns_pending_;
+  dns_ms_ = ms_since(started_);
+  if (outcome.cut_by_deadline) cut_steps_.push_back("dns");
+  for (auto& resolution : outcome.data) {
+    auto& merged = resolutions_[resolution.target.service];
+    merged.target = resolution.target;
+    for (auto& answer : resolution.answers) merged.answers.push_back(std::move(answer));
+  }
+  log_.debug("dns: {} names answered after {:.1f} ms", outcome.data.size(), dns_ms_);
+  start_tls_for_ready_answers();
+}
+
+void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
+  instance_done_ = true;
+  imds_ms_ = ms_since(started_);
+  if (outcome.cut_by_deadline) cut_steps_.push_back("instance metadata");
+  instance_ = std::move(outcome.data);
+  instance_findings_ = std::move(outcome.findings);
+  const InstanceIdentity* identity = instance_.identity ? &*instance_.identity : nullptr;
+  log_.debug("imds: {} after {:.1f} ms", identity ? identity->instance_id : "unavailable",
+             imds_ms_);
+
+  if (!region_) {
+    if (identity == nullptr || identity->region.empty()) {
+      fatal_.push_back(make_finding("REGION_UNKNOWN", "", "",
+                                    "no Region: pass --region or set AWS_REGION (instance metadata "
+                                    "is unavailable)"));
+      return;
+    }
+    if (!set_region(RegionChoice{identity->region, "imds"})) return;
+    start_dns(
+        default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+  }
+  if (identity != nullptr && identity->primary() != nullptr) {
+    // VPC base + 2 of the primary CIDR: where EC2 places the Amazon resolver.
+    std::vector<ResolverSpec> amazon;
+    for (const auto& address : amazon_resolver_addresses(identity->primary()->vpc_ipv4_cidrs)) {
+      amazon.push_back(ResolverSpec{address, ResolverSpec::Kind::amazon, address});
+    }
+    start_dns(amazon);
+  }
+  credentials_ = resolve_credentials(request_.environment, instance_.role_credentials,
+                                     std::chrono::system_clock::now());
+  start_topology();
+  start_tls_for_ready_answers();
+}
+
+void CheckRun::start_topology() {
+  const InstanceIdentity* identity = instance_.identity ? &*instance_.identity : nullptr;
+  if (!request_.config.use_ec2_api || identity == nullptr || identity->primary() == nullptr ||
+      !credentials_ || !credentials_->credentials) {
+    return;
+  }
+  DiscoveryInput input;
+  input.identity = *identity;
+  for (const auto& target : targets_) {
+    input.service_names.push_back(privatelink_service_name(region_->region, target.service));
+  }
+  topology_pending_ = true;
+  topology_ran_ = true;
+  auto options = Ec2Options::from_environment(
+      request_.environment, region_->region, partition_ ? partition_->dns_suffix : "amazonaws.com");
+  discover_topology(ctx_, limited_, options, *credentials_->credentials, input,
+                    [this](ProbeOutcome<Topology> outcome) {
+                      topology_pending_ = false;
+                      discovery_ms_ = ms_since(started_);
+                      if (outcome.cut_by_deadline) cut_steps_.push_back("EC2 discovery");
+                      topology_ = std::move(outcome.data);
+                      topology_findings_ = std::move(outcome.findings);
+                      log_.debug("discovery: done after {:.1f} ms", discovery_ms_);
+                    });
+}
+
+void CheckRun::start_tls_for_ready_answers() {
+  // Signed calls need the credentials chain, which needs IMDS to have answered (or given up).
+  if (!instance_done_ || !region_) return;
+  for (const auto& target : targets_) {
+    auto found = resolutions_.find(target.service);
+    if (found == resolutions_.end()) continue;
+    std::vector<std::string> addresses;
+    for (const auto& answer : found->second.answers) {
+      bool wanted = answer.kind == ResolverSpec::Kind::host || request_.config.all_resolvers;
+      if (!wanted) continue;
+      for (const auto& address : answer.addresses) addresses.push_back(address);
+    }
+    for (const auto& address : addresses) start_tls(target, address, false);
+    if (request_.config.use_proxy && proxy_for(proxy_, target.hostname, 443)) {
+      start_tls(target, "", true);
+    }
+  }
+}
+
+void CheckRun::start_tls(const Target& target, const std::string& address, bool via_proxy) {
+  TlsKey key{target.service, address, via_proxy};
+  if (!tls_started_.insert(key).second) return;
+  auto parsed = IpAddress::parse(address);
+  // IPv6 answers are probed only where the host can reach them; asking the kernel for a route
+  // sends nothing, so a host without IPv6 gets "not probed" instead of a false timeout.
+  if (!via_proxy && parsed && !parsed->is_v4() && !ipv6_ok_ && !route_exists(*parsed)) {
+    tls_[key] = not_probed("no IPv6 route on this host: " + ipv6_reason_);
+    return;
+  }
+  TlsProbeRequest probe;
+  probe.service = target.service;
+  probe.hostname = target.hostname;
+  probe.signing_name = target.signing_name;
+  probe.region = region_->region;
+  probe.address = address;
+  probe.ca_bundle = ca_bundle_;
+  probe.credentials =
+      credentials_ && credentials_->credentials ? &*credentials_->credentials : nullptr;
+  probe.signed_call = request_.config.signed_calls;
+  probe.cert_expiry_warning_days = request_.config.cert_expiry_warning_days;
+  if (via_proxy) probe.proxy_url = proxy_for(proxy_, target.hostname, 443);
+  ++tls_pending_;
+  probe_tls(ctx_, limited_, probe, [this, key](TlsProbeOutput output) {
+    --tls_pending_;
+    tls_ms_ = ms_since(started_);
+    if (output.cut_by_deadline) cut_steps_.push_back("TLS " + key.service + " " + key.address);
+    tls_[key] = std::move(output);
+  });
+}
+
+bool CheckRun::finished() const {
+  if (!fatal_.empty()) return true;
+  return instance_done_ && dns_started_ && dns_pending_ == 0 && !topology_pending_ &&
+         tls_pending_ == 0;
+}
+
+void CheckRun::finish_after_deadline() {
+  if (!instance_done_) cut_steps_.push_back("instance metadata");
+  if (dns_pending_ > 0) cut_steps_.push_back("dns");
+  if (topology_pending_) cut_steps_.push_back("EC2 discovery");
+  // Cancelling completes every outstanding exchange through its callback; probes with their own
+  // deadline timers fire on the next iterations, so give the loop a short grace to settle.
+  limited_.cancel_all();
+  curl_.cancel_all();
+  loop_.run_until([this] { return finished(); }, SteadyClock::now() + Millis(200));
+  if (tls_pending_ > 0) cut_steps_.push_back(std::to_string(tls_pending_) + " TLS probes");
+}
+
+Report CheckRun::assemble() {
+  CheckFacts facts;
+  facts.config = &request_.config;
+  facts.region = region_;
+  facts.partition = partition_;
+  facts.targets = &targets_;
+  facts.fatal = &fatal_;
+  facts.hosts = &hosts_;
+  facts.proxy = &proxy_;
+  facts.instance = &instance_;
+  facts.instance_findings = &instance_findings_;
+  facts.credentials = credentials_ ? &*credentials_ : nullptr;
+  facts.topology = topology_ ? &*topology_ : nullptr;
+  facts.topology_findings = &topology_findings_;
+  facts.resolutions = &resolutions_;
+  for (const auto& [key, output] : tls_) {
+    facts.tls.push_back(TlsFact{key.service, key.address, key.via_proxy, &output});
+  }
+  facts.cut_steps = cut_steps_;
+  facts.timings = {{"imds", imds_ms_},
+                   {"dns", dns_ms_},
+                   {"discovery", discovery_ms_},
+                   {"tls", tls_ms_},
+                   {"total", ms_since(started_)}};
+  Report report = assemble_report(facts);
+  report.version = kVersion;
+  report.started_at = utc_now_rfc3339();
+  report.duration_ms = ms_since(started_);
+  return report;
+}
+
+Report run_check(const CheckRequest& request, spdlog::logger& log) {
+  CheckRun run(request, log);
+  return run.run();
+}
+
+}  // namespace bedrock_reach

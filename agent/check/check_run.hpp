@@ -1,0 +1,101 @@
+#pragma once
+// One check's state machine on one event loop. Independent work starts at once (IMDS and DNS);
+// each later step starts the moment its inputs exist: EC2 discovery after the instance and its
+// credentials are known, each TLS probe as soon as the host path returned its address.
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "aws/credentials_chain.hpp"
+#include "aws/imds.hpp"
+#include "aws/topology_discovery.hpp"
+#include "bedrock_reach/probe.hpp"
+#include "check/check.hpp"
+#include "check/region.hpp"
+#include "dns/dns_probe.hpp"
+#include "dns/hosts_file.hpp"
+#include "dns/resolv_conf.hpp"
+#include "dns/targets.hpp"
+#include "http/curl_client.hpp"
+#include "http/limited_client.hpp"
+#include "loop/epoll_loop.hpp"
+#include "proxy/proxy_config.hpp"
+#include "tls/ipv6_connectivity.hpp"
+#include "tls/tls_probe.hpp"
+
+namespace bedrock_reach {
+
+class CheckRun {
+ public:
+  CheckRun(const CheckRequest& request, spdlog::logger& log);
+  Report run();
+
+ private:
+  struct TlsKey {
+    std::string service;
+    std::string address;
+    bool via_proxy = false;
+    auto operator<=>(const TlsKey&) const = default;
+  };
+
+  void start();
+  void on_instance(ProbeOutcome<InstanceContext> outcome);
+  bool set_region(const RegionChoice& choice);
+  void start_dns(const std::vector<ResolverSpec>& resolvers);
+  void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome);
+  void start_topology();
+  void start_tls_for_ready_answers();
+  void start_tls(const Target& target, const std::string& address, bool via_proxy);
+  bool finished() const;
+  void finish_after_deadline();
+  Report assemble();
+
+  const CheckRequest& request_;
+  spdlog::logger& log_;
+  EpollLoop loop_;
+  CurlClient curl_;
+  LimitedHttpClient limited_;
+  ProbeContext ctx_;
+  TimePoint started_;
+
+  std::optional<RegionChoice> region_;
+  std::optional<Partition> partition_;
+  std::vector<Target> targets_;
+  std::vector<Finding> fatal_;  // REGION_UNKNOWN and the like: nothing else can run
+  ResolvConf resolv_conf_;
+  HostsFile hosts_;
+  ProxyConfig proxy_;
+  bool ipv6_ok_ = false;
+  std::string ipv6_reason_;
+  std::string ca_bundle_;
+
+  bool instance_done_ = false;
+  InstanceContext instance_;
+  std::vector<Finding> instance_findings_;
+  double imds_ms_ = 0;
+  std::optional<CredentialsResult> credentials_;
+
+  std::set<std::string> queried_servers_;
+  int dns_pending_ = 0;
+  bool dns_started_ = false;
+  std::map<std::string, NameResolution> resolutions_;  // by service
+  double dns_ms_ = 0;
+
+  bool topology_pending_ = false;
+  bool topology_ran_ = false;
+  std::optional<Topology> topology_;
+  std::vector<Finding> topology_findings_;
+  double discovery_ms_ = 0;
+
+  std::map<TlsKey, TlsProbeOutput> tls_;
+  std::set<TlsKey> tls_started_;
+  int tls_pending_ = 0;
+  double tls_ms_ = 0;
+
+  std::vector<std::string> cut_steps_;  // steps the deadline ended early
+};
+
+}  // namespace bedrock_reach

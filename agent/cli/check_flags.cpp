@@ -1,0 +1,76 @@
+#include "cli/check_flags.hpp"
+
+#include <cmath>
+
+#include "check/region.hpp"
+#include "dns/targets.hpp"
+
+namespace bedrock_reach {
+
+void add_check_options(CLI::App* command, CheckFlags& flags) {
+  command->add_option(
+      "--region", flags.region,
+      "AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, config, instance metadata)");
+  command->add_option("--service", flags.services,
+                      "Service to check instead of the four Bedrock defaults (repeatable), e.g. "
+                      "bedrock-runtime, sts");
+  command->add_flag("--fips", flags.fips, "Check the -fips hostnames");
+  command->add_option("--timeout", flags.timeout_seconds,
+                      "Overall deadline in seconds (default 10)");
+  command->add_option("--max-concurrency", flags.max_concurrency,
+                      "Most connections open at once (default 64)");
+  command->add_flag("--all-resolvers", flags.all_resolvers,
+                    "Probe TLS on every address any resolver returned, not only the host path's");
+  command->add_option("--resolver", flags.resolvers,
+                      "Also query this DNS server directly (repeatable)");
+  command->add_flag("--no-signed", flags.no_signed, "Skip the SigV4-signed Bedrock calls");
+  command->add_flag("--no-proxy", flags.no_proxy,
+                    "Skip probing through the configured HTTPS proxy");
+  command->add_flag("--no-api", flags.no_api,
+                    "Do not call the EC2 API (IMDS and DNS evidence only)");
+  command->add_option("--cert-warning-days", flags.cert_warning_days,
+                      "Warn when a certificate expires within this many days (default 14)");
+  command->add_flag("-v,--verbose", flags.verbose, "Log progress and debug details to stderr");
+}
+
+void apply_check_flags(const CheckFlags& flags, Config& config) {
+  if (!flags.services.empty()) config.services = flags.services;
+  if (flags.fips) config.fips = true;
+  if (flags.timeout_seconds) {
+    double ms = *flags.timeout_seconds * 1000.0;
+    if (!std::isfinite(ms) || ms < 100 || ms > 600000) {
+      throw ConfigError("--timeout must be between 0.1 and 600 seconds");
+    }
+    config.timeout_ms = static_cast<int>(ms);
+  }
+  if (flags.max_concurrency) config.max_concurrency = *flags.max_concurrency;
+  if (flags.all_resolvers) config.all_resolvers = true;
+  for (const auto& r : flags.resolvers) config.resolvers.push_back(r);
+  if (flags.no_signed) config.signed_calls = false;
+  if (flags.no_proxy) config.use_proxy = false;
+  if (flags.no_api) config.use_ec2_api = false;
+  if (flags.cert_warning_days) config.cert_expiry_warning_days = *flags.cert_warning_days;
+  if (flags.verbose) config.log_level = "debug";
+  try {
+    validate_config(config);
+  } catch (const ConfigError& error) {
+    // Name the flag, not the config key, when a flag made it invalid.
+    std::string what = error.what();
+    if (what.find("max_concurrency") != std::string::npos)
+      throw ConfigError("--max-concurrency must be 1..4096");
+    if (what.find("cert_expiry") != std::string::npos)
+      throw ConfigError("--cert-warning-days must be 0..3650");
+    throw;
+  }
+}
+
+void require_plausible_region(const std::string& region_flag, const Environment& env,
+                              const Config& config) {
+  if (auto choice = choose_region(region_flag, env, config.region)) {
+    if (auto partition = partition_for_region(choice->region); !partition) {
+      throw ConfigError(partition.error().message + " (from " + choice->source + ")");
+    }
+  }
+}
+
+}  // namespace bedrock_reach

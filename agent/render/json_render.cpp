@@ -1,0 +1,140 @@
+// The JSON contract: design.md "Report contract" and docs/report.schema.json. Fields may be
+// added, never removed or renamed. Unknown values are null rather than "".
+#include <nlohmann/json.hpp>
+
+#include "render/render.hpp"
+#include "render/render_util.hpp"
+
+namespace bedrock_reach {
+namespace {
+
+using nlohmann::json;
+using render_detail::finite_or_zero;
+using render_detail::valid_utf8;
+
+json text(std::string_view value) { return valid_utf8(value); }
+
+json text_or_null(std::string_view value) {
+  return value.empty() ? json(nullptr) : json(valid_utf8(value));
+}
+
+json text_list(const std::vector<std::string>& values) {
+  json out = json::array();
+  for (const auto& v : values) out.push_back(valid_utf8(v));
+  return out;
+}
+
+json tls_to_json(const TlsResult& tls) {
+  return json{
+      {"ok", tls.ok},
+      {"error", text_or_null(tls.error)},
+      {"detail", text_or_null(tls.detail)},
+      {"version", text_or_null(tls.version)},
+      {"cipher", text_or_null(tls.cipher)},
+      {"subject", text_or_null(tls.subject)},
+      {"issuer", text_or_null(tls.issuer)},
+      {"sans", text_list(tls.sans)},
+      {"cert_days_left", tls.cert_days_left ? json(*tls.cert_days_left) : json(nullptr)},
+      {"cert_not_after", tls.cert_not_after ? json(*tls.cert_not_after) : json(nullptr)},
+      {"connect_ms", finite_or_zero(tls.connect_ms)},
+      {"handshake_ms", finite_or_zero(tls.handshake_ms)},
+      {"first_byte_ms", finite_or_zero(tls.first_byte_ms)},
+      {"http_status", tls.http_status ? json(*tls.http_status) : json(nullptr)},
+      {"aws_request_id", text_or_null(tls.aws_request_id)},
+      {"aws_error_type", text_or_null(tls.aws_error_type)},
+      {"via_proxy", tls.via_proxy},
+      {"probed", tls.probed},
+      {"not_probed_reason", text_or_null(tls.not_probed_reason)},
+  };
+}
+
+json address_to_json(const AddressResult& a) {
+  json route = nullptr;
+  if (a.route) {
+    route = json{{"kind", text(a.route->kind)},
+                 {"target", text_or_null(a.route->target)},
+                 {"destination", text_or_null(a.route->destination)}};
+  }
+  return json{
+      {"ip", text(a.ip)},
+      {"family", text(a.family)},
+      {"class", text(a.klass)},
+      {"eni", text_or_null(a.eni)},
+      {"subnet", text_or_null(a.subnet)},
+      {"az", text_or_null(a.az)},
+      {"resolvers", text_list(a.resolvers)},
+      {"route", route},
+      {"tls", a.tls ? tls_to_json(*a.tls) : json(nullptr)},
+      {"tls_via_proxy", a.tls_via_proxy ? tls_to_json(*a.tls_via_proxy) : json(nullptr)},
+  };
+}
+
+json service_to_json(const ServiceResult& s) {
+  json endpoint = nullptr;
+  if (s.endpoint) {
+    endpoint = json{{"id", text(s.endpoint->id)},
+                    {"state", text(s.endpoint->state)},
+                    {"private_dns", s.endpoint->private_dns},
+                    {"subnets", text_list(s.endpoint->subnets)},
+                    {"azs", text_list(s.endpoint->azs)}};
+  }
+  json addresses = json::array();
+  for (const auto& a : s.addresses) addresses.push_back(address_to_json(a));
+  return json{{"name", text(s.name)},
+              {"hostname", text(s.hostname)},
+              {"status", std::string(status_name(s.status))},
+              {"exit_code", exit_code(s.status)},
+              {"path", text(s.path)},
+              {"endpoint", endpoint},
+              {"addresses", addresses}};
+}
+
+json finding_to_json(const Finding& f) {
+  return json{{"code", text(f.code)},
+              {"severity", std::string(severity_name(f.severity))},
+              {"service", text_or_null(f.service)},
+              {"address", text_or_null(f.address)},
+              {"message", text(f.message)},
+              {"remediation", text(f.remediation)},
+              {"evidence", text_list(f.evidence)},
+              {"caused_by", text_list(f.caused_by)}};
+}
+
+}  // namespace
+
+json report_to_json(const Report& report) {
+  json instance = nullptr;
+  if (report.instance) {
+    const auto& i = *report.instance;
+    instance = json{{"id", text(i.id)},
+                    {"az", text_or_null(i.az)},
+                    {"az_id", text_or_null(i.az_id)},
+                    {"vpc_id", text_or_null(i.vpc_id)},
+                    {"subnet_id", text_or_null(i.subnet_id)}};
+  }
+  json services = json::array();
+  for (const auto& s : report.services) services.push_back(service_to_json(s));
+  json findings = json::array();
+  for (const auto& ordered : render_detail::order_findings(report.findings)) {
+    findings.push_back(finding_to_json(*ordered.finding));
+  }
+  json timings = json::object();
+  for (const auto& t : report.timings) timings[valid_utf8(t.phase)] = finite_or_zero(t.ms);
+  return json{
+      {"schema_version", Report::kSchemaVersion},
+      {"status", std::string(status_name(report.status))},
+      {"exit_code", exit_code(report.status)},
+      {"version", text_or_null(report.version)},
+      {"started_at", text_or_null(report.started_at)},
+      {"duration_ms", finite_or_zero(report.duration_ms)},
+      {"region", text_or_null(report.region)},
+      {"region_source", text_or_null(report.region_source)},
+      {"instance", instance},
+      {"evidence", text(report.evidence)},
+      {"services", services},
+      {"findings", findings},
+      {"timings", timings},
+  };
+}
+
+}  // namespace bedrock_reach

@@ -1,0 +1,34 @@
+#pragma once
+// Renderers: one Report in, one document out, in each output format. All pure: no I/O, no clock
+// (except EMF's timestamp fallback when the report has no started_at).
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bedrock_reach/report.hpp"
+
+namespace bedrock_reach {
+
+enum class OutputFormat { text, json, prometheus, emf, html };
+
+/// "text"|"json"|"prometheus"|"emf"|"html"; nullopt for anything else.
+std::optional<OutputFormat> parse_output_format(std::string_view name);
+std::string_view output_format_name(OutputFormat format);
+
+struct RenderOptions {
+  bool color = false;           // text: ANSI colours (the caller decides: TTY and not --no-color)
+  bool explain = false;         // text/html: each finding's evidence chain
+  bool address_labels = false;  // prometheus: per-address series with an `address` label
+  std::string metric_prefix = "bedrock_reach_";  // prometheus; invalid characters become '_'
+  std::string emf_namespace = "BedrockReach";    // CloudWatch namespace for EMF
+};
+
+/// The whole document in `format`, ending with a newline.
+std::string render_report(const Report& report, OutputFormat format, const RenderOptions& options);
+
+/// The JSON contract (design.md, docs/report.schema.json). Every string is valid UTF-8, so
+/// dump() never throws; non-finite numbers become 0.
+nlohmann::json report_to_json(const Report& report);
+
+}  // namespace bedrock_reach

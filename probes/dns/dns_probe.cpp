@@ -1,0 +1,355 @@
+#include "dns/dns_probe.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "bedrock_reach/ip.hpp"
+#include "dns/ares_channel.hpp"
+#include "dns/dns_answer.hpp"
+#include "dns/dns_message.hpp"
+#include "dns/hosts_file.hpp"
+
+namespace bedrock_reach {
+
+const char* to_string(ResolverSpec::Kind kind) {
+  switch (kind) {
+    case ResolverSpec::Kind::host:
+      return "host";
+    case ResolverSpec::Kind::nameserver:
+      return "nameserver";
+    case ResolverSpec::Kind::amazon:
+      return "amazon";
+    case ResolverSpec::Kind::extra:
+      return "extra";
+  }
+  return "extra";
+}
+
+std::vector<ResolverSpec> default_resolvers(const ResolvConf& resolv_conf,
+                                            const std::vector<std::string>& amazon_resolvers,
+                                            const std::vector<std::string>& extra) {
+  std::vector<ResolverSpec> specs{{"host", ResolverSpec::Kind::host, ""}};
+  auto add = [&](const std::string& server, ResolverSpec::Kind kind) {
+    auto parsed = parse_dns_server(server, 53);
+    std::string key = parsed ? parsed->address + ":" + std::to_string(parsed->port) : server;
+    for (auto& spec : specs) {
+      auto other = parse_dns_server(spec.server, 53);
+      std::string other_key =
+          other ? other->address + ":" + std::to_string(other->port) : spec.server;
+      if (spec.kind != ResolverSpec::Kind::host && other_key == key) {
+        // The Amazon resolver listed in resolv.conf is still the Amazon resolver.
+        if (kind == ResolverSpec::Kind::amazon) spec.kind = kind;
+        return;
+      }
+    }
+    specs.push_back(ResolverSpec{server, kind, server});
+  };
+  for (const auto& ns : resolv_conf.nameservers) add(ns, ResolverSpec::Kind::nameserver);
+  for (const auto& amazon : amazon_resolvers) add(amazon, ResolverSpec::Kind::amazon);
+  for (const auto& server : extra) add(server, ResolverSpec::Kind::extra);
+  return specs;
+}
+
+std::vector<std::string> amazon_resolver_addresses(const std::vector<std::string>& vpc_ipv4_cidrs) {
+  std::vector<std::string> addresses{"169.254.169.253"};
+  if (vpc_ipv4_cidrs.empty()) return addresses;
+  // Only the primary CIDR hosts the resolver (aws-reference.md §2).
+  auto primary = IpPrefix::parse(vpc_ipv4_cidrs.front(), true);
+  if (primary && primary->family() == IpFamily::v4 && primary->length() <= 28)
+    addresses.push_back(primary->address().plus(2).to_string());
+  return addresses;
+}
+
+namespace {
+
+double ms_between(TimePoint from, TimePoint to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+/// One (target, resolver) pair: its A/AAAA queries and the merged answer.
+struct Cell {
+  ResolverAnswer answer;
+  std::vector<ResolverAnswer> parts;
+  int pending = 0;
+  bool done = false;
+  TimePoint started{};
+  // Host path only: where we are in the nsswitch source list, and DNS's answer so far.
+  std::size_t next_source = 0;
+  std::optional<ResolverAnswer> dns_answer;
+};
+
+class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
+ public:
+  ResolveRun(ProbeContext& ctx, std::vector<Target> targets, std::vector<ResolverSpec> resolvers,
+             DnsPlanOptions options, ProbeCallback<std::vector<NameResolution>> done)
+      : loop_(ctx.loop),
+        deadline_(ctx.deadline),
+        log_(ctx.log),
+        remaining_(ctx.remaining()),
+        targets_(std::move(targets)),
+        resolvers_(std::move(resolvers)),
+        options_(std::move(options)),
+        done_(std::move(done)) {}
+
+  void start() {
+    started_ = loop_.now();
+    load_host_files();
+    cells_.resize(targets_.size() * resolvers_.size());
+    channels_.resize(resolvers_.size());
+    for (std::size_t r = 0; r < resolvers_.size(); ++r) open_channel(r);
+    auto self = shared_from_this();
+    deadline_timer_ = loop_.add_timer(deadline_, [self] {
+      self->deadline_armed_ = false;
+      self->finish(true);
+    });
+    deadline_armed_ = true;
+    for (std::size_t t = 0; t < targets_.size(); ++t) {
+      for (std::size_t r = 0; r < resolvers_.size(); ++r) {
+        Cell& c = cell(t, r);
+        c.started = loop_.now();
+        c.answer.resolver = resolvers_[r].label;
+        c.answer.kind = resolvers_[r].kind;
+        if (resolvers_[r].kind == ResolverSpec::Kind::host) {
+          host_step(t, r);
+        } else {
+          send_dns(t, r);
+        }
+        if (finished_) return;
+      }
+    }
+    maybe_finish();
+  }
+
+ private:
+  Cell& cell(std::size_t t, std::size_t r) { return cells_[t * resolvers_.size() + r]; }
+
+  void load_host_files() {
+    auto conf = load_resolv_conf(options_.resolv_conf_path);
+    if (conf) {
+      resolv_conf_ = std::move(*conf);
+    } else {
+      host_error_ = "cannot read resolv.conf: " + conf.error().message;
+    }
+    auto hosts = load_hosts_file(options_.hosts_path);
+    if (hosts) hosts_ = std::move(*hosts);
+    nss_sources_ = load_nsswitch_hosts(options_.nsswitch_path);
+  }
+
+  void open_channel(std::size_t r) {
+    const ResolverSpec& spec = resolvers_[r];
+    ChannelConfig config;
+    config.tries = std::max(1, options_.tries);
+    if (spec.kind == ResolverSpec::Kind::host) {
+      if (!host_error_.empty()) return;
+      for (const auto& ns : resolv_conf_.nameservers) {
+        if (auto server = parse_dns_server(ns, options_.dns_port))
+          config.servers.push_back(*server);
+      }
+      config.use_search = true;
+      config.search = resolv_conf_.search;
+      config.ndots = resolv_conf_.ndots;
+      config.rotate = resolv_conf_.rotate;
+      config.use_tcp = resolv_conf_.use_vc;
+      // With several servers a SERVFAIL must move on to the next one, as glibc does; with one,
+      // keep the reply so its rcode is the evidence (c-ares would report "could not contact").
+      config.keep_error_replies = config.servers.size() == 1;
+    } else {
+      auto server = parse_dns_server(spec.server, options_.dns_port);
+      if (!server) {
+        channel_errors_.resize(resolvers_.size());
+        channel_errors_[r] = "not a DNS server address: '" + spec.server.substr(0, 64) + "'";
+        return;
+      }
+      config.servers.push_back(*server);
+      config.keep_error_replies = true;  // one server: its rcode is the evidence
+    }
+    config.timeout =
+        fit_timeout(options_.per_try_timeout, config.tries, config.servers.size(), remaining_);
+    auto channel = AresChannel::create(loop_, config);
+    if (!channel) {
+      channel_errors_.resize(resolvers_.size());
+      channel_errors_[r] = channel.error().message;
+      return;
+    }
+    channels_[r] = std::move(*channel);
+  }
+
+  std::string channel_error(std::size_t r) const {
+    if (r < channel_errors_.size() && !channel_errors_[r].empty()) return channel_errors_[r];
+    if (resolvers_[r].kind == ResolverSpec::Kind::host && !host_error_.empty()) return host_error_;
+    return "resolver not available";
+  }
+
+  /// Walks the nsswitch `hosts:` sources as glibc would, for the host path.
+  void host_step(std::size_t t, std::size_t r) {
+    Cell& c = cell(t, r);
+    while (c.next_source < nss_sources_.size()) {
+      const NssSource& source = nss_sources_[c.next_source++];
+      if (source.name == "files") {
+        auto pinned = hosts_.lookup(targets_[t].hostname);
+        if (!pinned.empty()) {
+          ResolverAnswer answer;
+          answer.status = "ok";
+          answer.addresses = std::move(pinned);
+          answer.from_hosts_file = true;
+          complete(t, r, std::move(answer));
+          return;
+        }
+        if (source.return_on_notfound) break;
+      } else if (source.name == "dns" || source.name == "resolve") {
+        if (c.dns_answer) continue;  // DNS asked once is enough
+        send_dns(t, r);
+        return;
+      }
+    }
+    if (c.dns_answer) {
+      complete(t, r, *c.dns_answer);
+    } else {
+      ResolverAnswer answer;
+      answer.status = "nxdomain";
+      answer.error = "not found by the nsswitch hosts sources";
+      complete(t, r, std::move(answer));
+    }
+  }
+
+  void send_dns(std::size_t t, std::size_t r) {
+    AresChannel* channel = channels_[r].get();
+    if (channel == nullptr) {
+      ResolverAnswer answer;
+      answer.status = "error";
+      answer.error = channel_error(r);
+      on_dns_answer(t, r, std::move(answer));
+      return;
+    }
+    std::vector<std::uint16_t> types{kDnsTypeA};
+    bool host = resolvers_[r].kind == ResolverSpec::Kind::host;
+    if (options_.query_aaaa && !(host && resolv_conf_.no_aaaa)) types.push_back(kDnsTypeAaaa);
+    Cell& c = cell(t, r);
+    c.pending = static_cast<int>(types.size());
+    c.parts.clear();
+    auto weak = weak_from_this();
+    for (auto type : types) {
+      TimePoint sent = loop_.now();
+      channel->query(targets_[t].hostname, type, [weak, t, r, sent](QueryResult result) {
+        auto self = weak.lock();
+        if (!self || self->finished_) return;
+        double elapsed = ms_between(sent, self->loop_.now());
+        Cell& target_cell = self->cell(t, r);
+        target_cell.parts.push_back(interpret_query(result, elapsed));
+        if (--target_cell.pending == 0) self->on_dns_answer(t, r, merge_answers(target_cell.parts));
+      });
+      if (finished_) return;
+    }
+  }
+
+  void on_dns_answer(std::size_t t, std::size_t r, ResolverAnswer answer) {
+    Cell& c = cell(t, r);
+    if (resolvers_[r].kind == ResolverSpec::Kind::host) {
+      c.dns_answer = answer;
+      bool stop = answer.status == "ok" ||
+                  (c.next_source > 0 && nss_sources_[c.next_source - 1].return_on_notfound &&
+                   (answer.status == "nxdomain" || answer.status == "nodata"));
+      if (!stop) {
+        host_step(t, r);  // e.g. "hosts: dns files": /etc/hosts after a DNS miss
+        return;
+      }
+    }
+    complete(t, r, std::move(answer));
+  }
+
+  void complete(std::size_t t, std::size_t r, ResolverAnswer answer) {
+    Cell& c = cell(t, r);
+    if (c.done || finished_) return;
+    answer.resolver = resolvers_[r].label;
+    answer.kind = resolvers_[r].kind;
+    answer.elapsed_ms = answer.from_hosts_file ? 0.0 : ms_between(c.started, loop_.now());
+    c.answer = std::move(answer);
+    c.done = true;
+    ++completed_;
+    maybe_finish();
+  }
+
+  void maybe_finish() {
+    if (!finished_ && started_all() && completed_ == cells_.size()) finish(false);
+  }
+  bool started_all() const { return !cells_.empty() || targets_.empty() || resolvers_.empty(); }
+
+  void finish(bool by_deadline) {
+    if (finished_) return;
+    finished_ = true;
+    auto self = shared_from_this();  // keep alive to the end of this call
+    if (deadline_armed_) {
+      loop_.cancel_timer(deadline_timer_);
+      deadline_armed_ = false;
+    }
+    ProbeOutcome<std::vector<NameResolution>> outcome;
+    outcome.cut_by_deadline = by_deadline && completed_ < cells_.size();
+    outcome.elapsed_ms = ms_between(started_, loop_.now());
+    for (std::size_t t = 0; t < targets_.size(); ++t) {
+      NameResolution resolution{targets_[t], {}};
+      for (std::size_t r = 0; r < resolvers_.size(); ++r) {
+        Cell& c = cell(t, r);
+        if (!c.done) {
+          c.answer.status = "timeout";
+          c.answer.error = "no answer before the check deadline";
+          c.answer.elapsed_ms = ms_between(c.started, loop_.now());
+        }
+        resolution.answers.push_back(std::move(c.answer));
+      }
+      outcome.data.push_back(std::move(resolution));
+    }
+    log_.debug("dns: {} names x {} resolvers in {:.1f} ms{}", targets_.size(), resolvers_.size(),
+               outcome.elapsed_ms, outcome.cut_by_deadline ? " (cut by deadline)" : "");
+    // Deliver on the next loop iteration: never inside resolve_targets() itself. Channels may be
+    // inside ares_process_fd right now, so they are destroyed there too (after `done`).
+    struct Delivery {
+      ProbeCallback<std::vector<NameResolution>> done;
+      ProbeOutcome<std::vector<NameResolution>> outcome;
+      std::vector<std::unique_ptr<AresChannel>> channels;
+    };
+    auto delivery = std::make_shared<Delivery>(
+        Delivery{std::move(done_), std::move(outcome), std::move(channels_)});
+    // A due-now timer rather than post(): EpollLoop runs posted work before it blocks in
+    // epoll_wait, so a posted completion would not end run_until() until the next event.
+    loop_.add_timer(loop_.now(), [delivery] {
+      auto done = std::move(delivery->done);
+      done(std::move(delivery->outcome));
+      delivery->channels.clear();
+    });
+  }
+
+  EventLoop& loop_;
+  TimePoint deadline_;
+  spdlog::logger& log_;
+  Millis remaining_;
+  std::vector<Target> targets_;
+  std::vector<ResolverSpec> resolvers_;
+  DnsPlanOptions options_;
+  ProbeCallback<std::vector<NameResolution>> done_;
+
+  ResolvConf resolv_conf_;
+  HostsFile hosts_;
+  std::vector<NssSource> nss_sources_;
+  std::string host_error_;
+  std::vector<std::unique_ptr<AresChannel>> channels_;
+  std::vector<std::string> channel_errors_;
+  std::vector<Cell> cells_;
+  std::size_t completed_ = 0;
+  TimePoint started_{};
+  EventLoop::TimerId deadline_timer_ = 0;
+  bool deadline_armed_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void resolve_targets(ProbeContext& ctx, const std::vector<Target>& targets,
+                     const std::vector<ResolverSpec>& resolvers, const DnsPlanOptions& options,
+                     ProbeCallback<std::vector<NameResolution>> done) {
+  auto run = std::make_shared<ResolveRun>(ctx, targets, resolvers, options, std::move(done));
+  run->start();
+}
+
+}  // namespace bedrock_reach

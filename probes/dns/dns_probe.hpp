@@ -1,0 +1,70 @@
+#pragma once
+// The DNS probe: every target x resolver x {A, AAAA} at once on the check's EventLoop.
+// Three paths: the host path as applications see it (nsswitch order, /etc/hosts, then DNS with
+// resolv.conf's search list and ndots), each resolv.conf nameserver on its own, and the Amazon
+// resolver directly. Pure helpers (answer interpretation, merging) are in dns_answer.hpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bedrock_reach/probe.hpp"
+#include "dns/resolv_conf.hpp"
+#include "dns/targets.hpp"
+
+namespace bedrock_reach {
+
+struct ResolverSpec {
+  std::string label;  // "host", or the server address ("10.0.0.2", "169.254.169.253")
+  enum class Kind { host, nameserver, amazon, extra } kind = Kind::host;
+  std::string server;  // "10.0.0.2", "[::1]:5353", "127.0.0.1:5353"; empty for the host path
+};
+
+const char* to_string(ResolverSpec::Kind kind);
+
+struct ResolverAnswer {
+  std::string resolver;  // ResolverSpec::label
+  ResolverSpec::Kind kind = ResolverSpec::Kind::host;
+  std::string status;                    // ok|nxdomain|servfail|refused|timeout|nodata|error
+  std::string rcode;                     // NOERROR, NXDOMAIN, ... ; empty when no reply arrived
+  std::vector<std::string> addresses;    // A then AAAA, no duplicates
+  std::vector<std::string> cname_chain;  // after the queried name
+  std::optional<std::uint32_t> ttl;      // smallest TTL of the answer
+  double elapsed_ms = 0;                 // slowest of the A/AAAA queries
+  std::string error;                     // why, when not ok
+  bool from_hosts_file = false;          // host path answered by /etc/hosts
+};
+
+struct NameResolution {
+  Target target;
+  std::vector<ResolverAnswer> answers;  // one per resolver, in resolver order
+};
+
+struct DnsPlanOptions {
+  Millis per_try_timeout{1500};
+  int tries{2};
+  bool query_aaaa{true};
+  std::string resolv_conf_path{"/etc/resolv.conf"}, hosts_path{"/etc/hosts"},
+      nsswitch_path{"/etc/nsswitch.conf"};
+  /// Port for resolv.conf nameservers and specs without one (tests point it at a fake).
+  std::uint16_t dns_port{53};
+};
+
+/// host, then each resolv.conf nameserver, then the Amazon resolvers, then extras; a server
+/// listed twice is queried once (an Amazon resolver in resolv.conf keeps kind amazon).
+std::vector<ResolverSpec> default_resolvers(const ResolvConf& resolv_conf,
+                                            const std::vector<std::string>& amazon_resolvers,
+                                            const std::vector<std::string>& extra);
+
+/// The Amazon resolver's addresses to query directly: 169.254.169.253, then the base of the
+/// primary IPv4 CIDR plus two (10.0.0.0/16 -> 10.0.0.2) when the CIDR is known and valid.
+std::vector<std::string> amazon_resolver_addresses(const std::vector<std::string>& vpc_ipv4_cidrs);
+
+/// All queries at once on ctx.loop; `done` runs exactly once, on the loop: when every answer is
+/// in, or at ctx.deadline (then unanswered ones are "timeout" and cut_by_deadline is true).
+/// Findings are left to dns_findings(), which needs the topology.
+void resolve_targets(ProbeContext& ctx, const std::vector<Target>& targets,
+                     const std::vector<ResolverSpec>& resolvers, const DnsPlanOptions& options,
+                     ProbeCallback<std::vector<NameResolution>> done);
+
+}  // namespace bedrock_reach

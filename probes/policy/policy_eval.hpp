@@ -1,0 +1,74 @@
+#pragma once
+// VPC endpoint policy evaluation: the IAM policy language as endpoint policies use it, evaluated
+// for one principal and a list of actions. Pure; the document is hostile input (size and depth
+// capped, every type checked). Anything the agent cannot decide is "conditional", never a guessed
+// allow.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bedrock_reach/report.hpp"
+#include "bedrock_reach/result.hpp"
+#include "bedrock_reach/topology.hpp"
+
+namespace bedrock_reach {
+
+/// AWS caps endpoint policies at 20,480 characters, white space included.
+inline constexpr size_t kMaxPolicyChars = 20480;
+
+struct PolicyRequest {
+  /// The caller: the assumed-role session arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION (an
+  /// instance role's session is the instance ID), or an IAM role ARN.
+  std::string principal_arn;
+  std::string principal_account;
+  std::string source_vpc;   // aws:SourceVpc (empty: unknown)
+  std::string source_vpce;  // aws:SourceVpce (empty: unknown)
+  /// The instance's private address as the endpoint sees it: aws:VpcSourceIp. Requests through
+  /// an interface endpoint carry no aws:SourceIp (IAM docs), so that key is always absent here.
+  std::string source_ip;
+  std::vector<std::string> actions;
+  std::string resource = "*";  // "*": any resource (statements limited to some are conditional)
+  /// aws:PrincipalArn: the role ARN arn:aws:iam::ACCOUNT:role/ROLE; derived from an
+  /// assumed-role principal_arn when empty (without any role path, which the session ARN lacks).
+  std::string role_arn;
+};
+
+enum class PolicyDecision { allow, explicit_deny, implicit_deny, conditional };
+
+struct ActionVerdict {
+  std::string action;
+  PolicyDecision decision = PolicyDecision::implicit_deny;
+  std::optional<size_t> statement_index;  // 0-based index into Statement (a single object is 0)
+  std::string reason;                     // one line: the statement and why it applies
+};
+
+const char* to_string(PolicyDecision decision);
+
+/// One verdict per request action, in order. An empty (or all-white-space) document is AWS's
+/// default full-access policy. Errors: too_large above kMaxPolicyChars characters, parse for
+/// anything that is not a well-formed policy (message names the element, never the content).
+Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view policy_json,
+                                                            const PolicyRequest& request);
+
+/// The actions a healthy client of the service needs through its endpoint:
+/// bedrock-runtime -> InvokeModel, InvokeModelWithResponseStream; bedrock -> ListFoundationModels;
+/// bedrock-agent-runtime -> InvokeAgent, Retrieve, RetrieveAndGenerate; bedrock-agent ->
+/// ListAgents. Accepts "com.amazonaws.REGION.svc" and "-fips" names; empty for other services.
+std::vector<std::string> required_actions(std::string_view service);
+
+/// The request for an instance's role session: principal
+/// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/INSTANCE_ID, role ARN
+/// arn:PARTITION:iam::ACCOUNT:role/ROLE, source IP the primary private IPv4.
+PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std::string source_vpc,
+                                          std::string source_vpce,
+                                          std::vector<std::string> actions);
+
+/// POLICY_DENIES (any explicit or implicit deny) and POLICY_CONDITIONAL (any conditional, or a
+/// policy that could not be evaluated), one finding each per service, address empty; evidence
+/// names each action's statement index.
+std::vector<Finding> policy_findings(std::string_view service, const std::string& endpoint_id,
+                                     const Result<std::vector<ActionVerdict>>& verdicts);
+
+}  // namespace bedrock_reach

@@ -1,0 +1,30 @@
+# End-to-end: every simulated-VPC scenario, the real binary inside the namespace. Needs root;
+# skips (77) elsewhere. One scenario at a time per name (RESOURCE_LOCK) so parallel ctest is safe.
+find_program(BR_PYTHON3 python3 REQUIRED)
+foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missing az-gap
+        sg-blocks-443 nacl-blocks-return endpoint-pending policy-denies-invoke
+        custom-dns-not-forwarding proxy-env hosts-override no-iam-role imds-disabled
+        tls-expired tls-wrong-name)
+  add_test(NAME e2e.${scenario}
+    COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
+  set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
+    RESOURCE_LOCK "sim-${scenario}")
+endforeach()
+
+add_test(NAME e2e.secrets
+  COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/secrets_check.py $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(e2e.secrets PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 300
+  RESOURCE_LOCK "sim-healthy")
+
+add_test(NAME cli.bad_input_and_offline
+  COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/cli_check.py $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(cli.bad_input_and_offline PROPERTIES LABELS "integration" SKIP_RETURN_CODE 77 TIMEOUT 180)
+add_test(NAME cli.version COMMAND bedrock-reach --version)
+set_tests_properties(cli.version PROPERTIES LABELS "unit" PASS_REGULAR_EXPRESSION "bedrock-reach ${PROJECT_VERSION}")
+add_test(NAME cli.help COMMAND bedrock-reach --help)
+set_tests_properties(cli.help PROPERTIES LABELS "unit" PASS_REGULAR_EXPRESSION "check.*agent.*config")
+
+add_test(NAME e2e.agent
+  COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/agent_check.py $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(e2e.agent PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 240
+  RESOURCE_LOCK "sim-e2e-agent")

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""End-to-end: run `bedrock-reach check` inside one simulated-VPC scenario and hold the report to
+what the scenario is known to contain. Exit 0 pass, 1 fail, 77 skip (not root / no namespaces).
+
+Usage: scenario_check.py BINARY SCENARIO
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
+VALIDATE = os.path.join(ROOT, "scripts", "validate-output")
+
+# scenario -> exit code, codes that must appear, codes that must not, allowed first (root) codes,
+# extra flags. "no_problems" means no warning or critical finding at all.
+EXPECT = {
+    "healthy": dict(exit=0, no_problems=True, all_private=True),
+    "dual-stack": dict(exit=0, no_problems=True, all_private=True, want_v6=True),
+    "throttled-api": dict(exit=0, no_problems=True, all_private=True),
+    "private-dns-off": dict(exit=2, must=["ENDPOINT_PRIVATE_DNS_DISABLED", "DNS_PUBLIC_ANSWER"],
+                            first=["ENDPOINT_PRIVATE_DNS_DISABLED", "VPC_DNS_ATTRIBUTES"]),
+    "endpoint-missing": dict(exit=2, must=["ENDPOINT_MISSING"], first=["ENDPOINT_MISSING"]),
+    "az-gap": dict(exit=1, must=["ENDPOINT_AZ_MISSING"], first=["ENDPOINT_AZ_MISSING"]),
+    "sg-blocks-443": dict(exit=2, must=["SG_INGRESS_BLOCKS", "TLS_CONNECT_TIMEOUT"],
+                          first=["SG_INGRESS_BLOCKS"], caused=("TLS_CONNECT_TIMEOUT", "SG_INGRESS_BLOCKS")),
+    "nacl-blocks-return": dict(exit=2, must=["NACL_BLOCKS_RETURN"], first=["NACL_BLOCKS_RETURN"]),
+    "endpoint-pending": dict(exit=2, must=["ENDPOINT_NOT_AVAILABLE"], first=["ENDPOINT_NOT_AVAILABLE"]),
+    "policy-denies-invoke": dict(exit=2, must=["POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"],
+                                 first=["POLICY_DENIES"],
+                                 caused=("SIGNED_CALL_DENIED_POLICY", "POLICY_DENIES")),
+    "custom-dns-not-forwarding": dict(exit=2, must=["DNS_RESOLVER_MISMATCH", "DHCP_CUSTOM_DNS"]),
+    "proxy-env": dict(exit=2, must=["PROXY_INTERCEPTS"], first=["PROXY_INTERCEPTS"]),
+    "hosts-override": dict(exit=2, must=["DNS_HOSTS_OVERRIDE"], first=["DNS_HOSTS_OVERRIDE"]),
+    "no-iam-role": dict(exit=0, must=["NO_CREDENTIALS"], evidence="imds"),
+    # With IMDS off nothing tells the Region: a user passes it, as the SDKs require.
+    "imds-disabled": dict(exit=0, must=["IMDS_UNAVAILABLE", "NO_CREDENTIALS"], evidence="none",
+                          args=["--region", "us-east-1"]),
+    "tls-expired": dict(exit=2, must=["TLS_CERT_EXPIRED"], first=["TLS_CERT_EXPIRED"]),
+    "tls-wrong-name": dict(exit=2, must=["TLS_CERT_NAME_MISMATCH"], first=["TLS_CERT_NAME_MISMATCH"]),
+}
+EXIT_STATUS = {0: "ok", 1: "warning", 2: "critical", 3: "unknown"}
+
+
+def sim(*args, check=True):
+    return subprocess.run([VPCSIM, *args], capture_output=True, text=True, timeout=120, check=check)
+
+
+def main():
+    binary, scenario = sys.argv[1], sys.argv[2]
+    if os.geteuid() != 0:
+        print("SKIP: end-to-end scenarios need root for network namespaces")
+        return 77
+    expect = EXPECT[scenario]
+    failures = []
+    try:
+        up = sim("up", scenario, check=False)
+        if up.returncode != 0:
+            print(up.stdout, up.stderr)
+            if "namespace" in up.stderr.lower() and "permission" in up.stderr.lower():
+                print("SKIP: cannot create network namespaces here")
+                return 77
+            return 1
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "report.json")
+            args = expect.get("args", [])
+            run = sim("exec", scenario, "--", binary, "check", "--format", "json", "--output", out,
+                      "--timeout", "8", *args, check=False)
+            text = sim("exec", scenario, "--", binary, "check", "--format", "text", "--no-color",
+                       "--timeout", "8", *args, check=False)
+            print(text.stdout)
+            if run.stderr:
+                print("stderr:", run.stderr)
+            if not os.path.exists(out):
+                print("FAIL: no report written; exit", run.returncode)
+                return 1
+            report = json.load(open(out))
+            codes = [f["code"] for f in report["findings"]]
+            print("exit", run.returncode, "status", report["status"], "codes", codes)
+            if run.returncode != expect["exit"]:
+                failures.append(f"exit {run.returncode}, want {expect['exit']}")
+            if EXIT_STATUS.get(run.returncode) != report["status"]:
+                failures.append(f"status {report['status']} disagrees with exit {run.returncode}")
+            if text.returncode != run.returncode:
+                failures.append(f"text run exited {text.returncode}, json run {run.returncode}")
+            for code in expect.get("must", []):
+                if code not in codes:
+                    failures.append(f"missing {code}")
+            if expect.get("no_problems"):
+                bad = [f["code"] for f in report["findings"] if f["severity"] in ("warning", "critical")]
+                if bad:
+                    failures.append(f"unexpected problems {bad}")
+            if expect.get("first") and (not codes or codes[0] not in expect["first"]):
+                failures.append(f"first finding {codes[:1]}, want one of {expect['first']}")
+            if "caused" in expect:
+                effect, cause = expect["caused"]
+                if not any(f["code"] == effect and cause in f.get("caused_by", []) for f in report["findings"]):
+                    failures.append(f"{effect} not linked to cause {cause}")
+            if "evidence" in expect and report["evidence"] != expect["evidence"]:
+                failures.append(f"evidence {report['evidence']}, want {expect['evidence']}")
+            if expect.get("all_private"):
+                if report["evidence"] != "api":
+                    failures.append(f"evidence {report['evidence']}, want api")
+                for service in report["services"]:
+                    if service["path"] != "private-endpoint":
+                        failures.append(f"{service['name']} path {service['path']}")
+                    for address in service["addresses"]:
+                        if address["class"] != "endpoint-eni":
+                            failures.append(f"{service['name']} {address['ip']} class {address['class']}")
+                        if not (address.get("tls") or {}).get("ok"):
+                            failures.append(f"{service['name']} {address['ip']} TLS not ok")
+            if expect.get("want_v6"):
+                if not any(a["family"] == "ipv6" for s in report["services"] for a in s["addresses"]):
+                    failures.append("no IPv6 address in a dual-stack VPC")
+            if first_line_problem(text.stdout, codes):
+                failures.append(first_line_problem(text.stdout, codes))
+            if os.path.exists(VALIDATE):
+                valid = subprocess.run([VALIDATE, "json", out], capture_output=True, text=True)
+                if valid.returncode != 0:
+                    failures.append("JSON schema: " + valid.stdout + valid.stderr)
+    finally:
+        sim("down", scenario, check=False)
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
+
+
+def first_line_problem(text, codes):
+    """The text report must name the root cause in its first finding line."""
+    if not codes:
+        return None
+    lines = text.splitlines()
+    # Findings follow the table; the table's TLS column may name codes too.
+    start = next((i for i, line in enumerate(lines) if line.startswith("Findings")), None)
+    if start is None:
+        return "text report has no Findings section"
+    for line in lines[start + 1:]:
+        for code in codes:
+            if code in line:
+                return None if code == codes[0] else f"text's first finding line names {code}, not {codes[0]}"
+    return f"text report names no finding code (want {codes[0]})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

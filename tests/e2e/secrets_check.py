@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Secrets never leave the process: run every output format, --explain and debug logs, and the
+agent's HTTP endpoints, with canary credentials from the environment, a shared credentials file
+and the instance role, and assert that no secret key, session token or signature appears.
+Exit 0 pass, 1 fail, 77 skip (not root).
+
+Usage: secrets_check.py BINARY
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
+SCENARIO = "healthy"
+FORMATS = ["text", "json", "prometheus", "emf", "html"]
+
+ENV_CANARY = {
+    "AWS_ACCESS_KEY_ID": "AKIACANARYENV0000001",
+    "AWS_SECRET_ACCESS_KEY": "envCanarySecretKey/DoNotPrint+0000000000001",
+    "AWS_SESSION_TOKEN": "envCanarySessionTokenDoNotPrint0000000000000000000000000000000001",
+}
+FILE_CANARY_SECRET = "fileCanarySecretKey/DoNotPrint+000000000002"
+FILE_CANARY_TOKEN = "fileCanarySessionTokenDoNotPrint000000000000000000000000000000002"
+
+
+def sim(*args, env=None, check=True, timeout=120):
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([VPCSIM, *args], capture_output=True, text=True, timeout=timeout,
+                          check=check, env=full_env)
+
+
+def role_secrets():
+    """The simulated instance role's secret key and token, read the way an SDK reads them."""
+    script = (
+        "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token);"
+        "r=$(curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/iam/security-credentials/);"
+        "curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/iam/security-credentials/$r")
+    out = sim("exec", SCENARIO, "--", "sh", "-c", script).stdout
+    creds = json.loads(out)
+    return [creds["SecretAccessKey"], creds["Token"]]
+
+
+def run_formats(binary, env, label, outputs):
+    for fmt in FORMATS:
+        for extra in ([], ["--explain"]) if fmt == "text" else ([],):
+            cmd = ["exec", SCENARIO, "--", "env"] + [f"{k}={v}" for k, v in env.items()] + \
+                  [binary, "check", "-v", "--format", fmt, "--timeout", "8", *extra]
+            result = sim(*cmd, check=False)
+            outputs.append((f"{label} {fmt} {' '.join(extra)}", result.stdout + result.stderr))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def agent_outputs(binary, outputs):
+    """The agent's /metrics, /report and /healthz and its debug log, inside the namespace."""
+    port = free_port()
+    agent = subprocess.Popen(
+        [VPCSIM, "exec", SCENARIO, "--", binary, "agent", "-v", "--interval", "1",
+         "--listen", f"127.0.0.1:{port}", "--timeout", "5"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 30
+        body = {}
+        while time.time() < deadline and len(body) < 3:
+            for path in ("/metrics", "/report", "/healthz"):
+                fetch = sim("exec", SCENARIO, "--", "curl", "-s", f"http://127.0.0.1:{port}{path}", check=False)
+                if fetch.returncode == 0 and fetch.stdout:
+                    body[path] = fetch.stdout
+            time.sleep(0.5)
+        for path, text in body.items():
+            outputs.append((f"agent {path}", text))
+        missing = {"/metrics", "/report", "/healthz"} - set(body)
+        if missing:
+            outputs.append(("agent endpoints missing", ",".join(sorted(missing))))
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        try:
+            log, _ = agent.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            agent.kill()
+            log, _ = agent.communicate()
+        outputs.append(("agent log", log))
+
+
+def main():
+    binary = sys.argv[1]
+    if os.geteuid() != 0:
+        print("SKIP: the secrets test runs in the simulated VPC and needs root")
+        return 77
+    failures = []
+    try:
+        sim("up", SCENARIO)
+        secrets = role_secrets() + [ENV_CANARY["AWS_SECRET_ACCESS_KEY"], ENV_CANARY["AWS_SESSION_TOKEN"],
+                                    FILE_CANARY_SECRET, FILE_CANARY_TOKEN]
+        outputs = []
+        run_formats(binary, {}, "instance-role", outputs)
+        run_formats(binary, ENV_CANARY, "environment", outputs)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "credentials")
+            with open(path, "w") as f:
+                f.write("[canary]\naws_access_key_id = AKIACANARYFILE000002\n"
+                        f"aws_secret_access_key = {FILE_CANARY_SECRET}\naws_session_token = {FILE_CANARY_TOKEN}\n")
+            run_formats(binary, {"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": "canary"}, "shared-file", outputs)
+        agent_outputs(binary, outputs)
+        signature = re.compile(r"Signature=[0-9a-f]{16,}|X-Amz-Security-Token|Credential=AKIA|Credential=ASIA")
+        for label, text in outputs:
+            if label == "agent endpoints missing":
+                failures.append(f"agent did not serve {text}")
+            for secret in secrets:
+                if secret and secret in text:
+                    failures.append(f"{label}: contains a secret ({secret[:4]}...)")
+            if signature.search(text):
+                failures.append(f"{label}: contains a signature or token header")
+        print(f"checked {len(outputs)} outputs for {len(secrets)} secrets")
+    finally:
+        sim("down", SCENARIO, check=False)
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,506 @@
+// probe_tls end to end on loopback: the real CurlClient on an EpollLoop against in-process TLS
+// servers with certificates generated here, a CONNECT proxy and a SigV4-verifying Bedrock fake.
+// The service name is pinned to 127.0.0.1 / ::1 (pin_address); nothing is ever resolved.
+#include "tls/tls_probe.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "http/curl_client.hpp"
+#include "http/limited_client.hpp"
+#include "loop/epoll_loop.hpp"
+#include "support/bedrock_fake.hpp"
+#include "support/connect_proxy.hpp"
+#include "support/test_certs.hpp"
+#include "support/tls_server.hpp"
+
+namespace bedrock_reach {
+namespace {
+
+using test::BedrockBehavior;
+using test::BedrockFakeOptions;
+using test::ConnectProxy;
+using test::LeafSpec;
+using test::TestCa;
+using test::TlsServer;
+using test::TlsServerMode;
+using test::TlsServerOptions;
+
+constexpr const char* kRuntime = "bedrock-runtime.us-east-1.amazonaws.com";
+constexpr const char* kControl = "bedrock.us-east-1.amazonaws.com";
+constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr const char* kToken = "IQoJb3JpZ2luX2VjEXAMPLETOKENvalue0123456789";
+
+bool has_code(const TlsProbeOutput& output, const std::string& code) {
+  return std::any_of(output.findings.begin(), output.findings.end(),
+                     [&](const Finding& f) { return f.code == code; });
+}
+
+std::string codes(const TlsProbeOutput& output) {
+  std::string out;
+  for (const auto& f : output.findings) out += f.code + " (" + f.message + "); ";
+  return out;
+}
+
+class TlsProbeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    curl_global_setup();
+    ca_ = new TestCa();
+  }
+  static void TearDownTestSuite() {
+    delete ca_;
+    curl_global_teardown();
+  }
+
+  static TestCa& ca() { return *ca_; }
+
+  static test::TestCert cert_for(std::vector<std::string> names, long long from = -3600,
+                                 long long until = 90 * 86400, bool self_signed = false) {
+    return ca().issue(LeafSpec{std::move(names), from, until, self_signed});
+  }
+  static test::TestCert runtime_cert() {
+    return cert_for({kRuntime, "*.bedrock-runtime.us-east-1.vpce.amazonaws.com"});
+  }
+
+  std::unique_ptr<TlsServer> server(test::TestCert cert, TlsServerMode mode = TlsServerMode::normal,
+                                    TlsServer::Handler handler = &TlsServer::aws_access_denied,
+                                    std::string bind = "127.0.0.1") {
+    TlsServerOptions options;
+    options.cert = std::move(cert);
+    options.mode = mode;
+    options.bind_address = std::move(bind);
+    return std::make_unique<TlsServer>(std::move(options), std::move(handler));
+  }
+
+  TlsProbeRequest request_for(const TlsServer& target, std::string service = "bedrock-runtime",
+                              std::string hostname = kRuntime) {
+    TlsProbeRequest request;
+    request.service = std::move(service);
+    request.hostname = std::move(hostname);
+    request.signing_name = "bedrock";
+    request.region = "us-east-1";
+    request.address = "127.0.0.1";
+    request.port = target.port();
+    request.ca_bundle = ca().bundle_path();
+    request.connect_timeout = Millis{2000};
+    request.total_timeout = Millis{4000};
+    return request;
+  }
+
+  TlsProbeOutput run(const TlsProbeRequest& request, HttpClient* client = nullptr,
+                     Millis budget = Millis{8000}) {
+    ProbeContext ctx{loop_, loop_.now() + budget, *log_};
+    std::optional<TlsProbeOutput> output;
+    probe_tls(ctx, client != nullptr ? *client : curl_, request,
+              [&](TlsProbeOutput o) { output = std::move(o); });
+    EXPECT_FALSE(output.has_value()) << "done must not run inside probe_tls";
+    loop_.run_until([&] { return output.has_value(); }, loop_.now() + budget + Millis{2000});
+    EXPECT_TRUE(output.has_value());
+    return output.value_or(TlsProbeOutput{});
+  }
+
+  Credentials credentials(std::string secret = kSecret, std::string token = "") {
+    Credentials c;
+    c.access_key_id = "AKIDEXAMPLE";
+    c.secret_access_key = Secret(std::move(secret));
+    c.session_token = Secret(std::move(token));
+    c.source = "environment";
+    return c;
+  }
+
+  EpollLoop loop_;
+  CurlClient curl_{loop_};
+  std::shared_ptr<spdlog::logger> log_ =
+      std::make_shared<spdlog::logger>("tls-test", std::make_shared<spdlog::sinks::null_sink_mt>());
+
+ private:
+  static TestCa* ca_;
+};
+
+TestCa* TlsProbeTest::ca_ = nullptr;
+
+TEST_F(TlsProbeTest, ValidCertificateAndAwsShapedReply) {
+  auto fake = server(runtime_cert());
+  auto out = run(request_for(*fake));
+  const TlsResult& r = out.result;
+  EXPECT_TRUE(r.ok) << r.error << " " << r.detail;
+  EXPECT_TRUE(out.findings.empty()) << codes(out);
+  EXPECT_EQ(r.version, "TLSv1.3");
+  EXPECT_FALSE(r.cipher.empty());
+  EXPECT_NE(r.subject.find(kRuntime), std::string::npos) << r.subject;
+  EXPECT_NE(r.issuer.find("bedrock-reach test CA"), std::string::npos) << r.issuer;
+  EXPECT_EQ(r.sans.size(), 2u);
+  ASSERT_TRUE(r.cert_days_left);
+  EXPECT_GE(*r.cert_days_left, 88);
+  EXPECT_LE(*r.cert_days_left, 90);
+  EXPECT_EQ(r.http_status, 403);
+  EXPECT_EQ(r.aws_error_type, "AccessDeniedException");
+  EXPECT_FALSE(r.aws_request_id.empty());
+  EXPECT_GT(r.connect_ms, 0);
+  EXPECT_GE(r.handshake_ms, r.connect_ms);
+  EXPECT_GE(r.first_byte_ms, r.handshake_ms);
+  EXPECT_EQ(r.signed_skipped_reason, "no credentials");
+  EXPECT_FALSE(r.via_proxy);
+  auto seen = fake->requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].sni, kRuntime);  // SNI and Host are the service name, not the address
+  ASSERT_NE(seen[0].header("host"), nullptr);
+  EXPECT_EQ(*seen[0].header("host"), std::string(kRuntime) + ":" + std::to_string(fake->port()));
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].target, "/model/bedrock-reach-probe-nonexistent/invoke");
+}
+
+TEST_F(TlsProbeTest, VpceWildcardNameIsValid) {
+  auto fake = server(runtime_cert());
+  auto out = run(request_for(*fake, "bedrock-runtime",
+                             "vpce-0abc-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com"));
+  EXPECT_TRUE(out.result.ok) << out.result.detail;
+}
+
+TEST_F(TlsProbeTest, ExpiredCertificate) {
+  auto fake = server(cert_for({kRuntime}, -30 * 86400, -2 * 86400));
+  auto out = run(request_for(*fake));
+  EXPECT_FALSE(out.result.ok);
+  EXPECT_EQ(out.result.error, "TLS_CERT_EXPIRED");
+  EXPECT_TRUE(has_code(out, "TLS_CERT_EXPIRED")) << codes(out);
+  // The verify callback kept the certificate although verification failed.
+  ASSERT_TRUE(out.result.cert_days_left);
+  EXPECT_LT(*out.result.cert_days_left, 0);
+  EXPECT_NE(out.result.subject.find(kRuntime), std::string::npos);
+  EXPECT_TRUE(fake->requests().empty());
+}
+
+TEST_F(TlsProbeTest, ExpiringCertificateWarns) {
+  auto fake = server(cert_for({kRuntime}, -86400, 5 * 86400 + 600));
+  auto out = run(request_for(*fake));
+  EXPECT_TRUE(out.result.ok);
+  ASSERT_EQ(out.findings.size(), 1u) << codes(out);
+  EXPECT_EQ(out.findings[0].code, "TLS_CERT_EXPIRING");
+  EXPECT_EQ(out.findings[0].severity, Severity::warning);
+  EXPECT_EQ(out.findings[0].address, "127.0.0.1");
+  EXPECT_EQ(out.findings[0].service, "bedrock-runtime");
+  auto relaxed = request_for(*fake);
+  relaxed.cert_expiry_warning_days = 3;
+  EXPECT_TRUE(run(relaxed).findings.empty());
+}
+
+TEST_F(TlsProbeTest, WrongNameCertificate) {
+  auto fake = server(cert_for({"www.example.com"}));
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_CERT_NAME_MISMATCH") << out.result.detail;
+  EXPECT_TRUE(has_code(out, "TLS_CERT_NAME_MISMATCH"));
+  ASSERT_EQ(out.result.sans.size(), 1u);
+  EXPECT_EQ(out.result.sans[0], "www.example.com");
+}
+
+TEST_F(TlsProbeTest, SelfSignedCertificate) {
+  auto fake = server(cert_for({kRuntime}, -3600, 86400 * 90, /*self_signed=*/true));
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
+  EXPECT_NE(out.result.issuer.find(kRuntime), std::string::npos);
+}
+
+TEST_F(TlsProbeTest, CertificateFromAnotherCa) {
+  // An intercepting middlebox: its own CA, not in the bundle.
+  TestCa other("Corp TLS Inspection CA");
+  auto fake = server(other.issue(LeafSpec{{kRuntime}}));
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
+  EXPECT_NE(out.result.issuer.find("Corp TLS Inspection CA"), std::string::npos);
+}
+
+TEST_F(TlsProbeTest, ForgedIssuerWithTheSameName) {
+  // Same CA name, different key: the signature check fails inside the handshake.
+  TestCa impostor;
+  auto fake = server(impostor.issue(LeafSpec{{kRuntime}}));
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
+}
+
+TEST_F(TlsProbeTest, Tls11OnlyServer) {
+  auto fake = server(runtime_cert(), TlsServerMode::tls11_only);
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_PROTOCOL_OLD") << out.result.detail;
+  EXPECT_TRUE(has_code(out, "TLS_PROTOCOL_OLD"));
+}
+
+TEST_F(TlsProbeTest, StalledHandshake) {
+  auto fake = server(runtime_cert(), TlsServerMode::stall_handshake);
+  auto request = request_for(*fake);
+  request.connect_timeout = Millis{300};
+  auto out = run(request);
+  EXPECT_EQ(out.result.error, "TLS_HANDSHAKE_FAILED") << out.result.detail;
+  EXPECT_FALSE(out.cut_by_deadline);
+  EXPECT_NE(out.result.detail.find("SSL connection timeout"), std::string::npos);
+}
+
+TEST_F(TlsProbeTest, ResetAfterClientHello) {
+  auto fake = server(runtime_cert(), TlsServerMode::reset_after_client_hello);
+  auto out = run(request_for(*fake));
+  EXPECT_EQ(out.result.error, "TLS_HANDSHAKE_FAILED") << out.result.detail;
+  EXPECT_TRUE(has_code(out, "TLS_HANDSHAKE_FAILED"));
+}
+
+TEST_F(TlsProbeTest, ConnectionRefused) {
+  // A bound but not listening socket: the kernel answers SYN with RST; kept open so the port
+  // cannot be reused meanwhile.
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  auto fake = server(runtime_cert());
+  auto request = request_for(*fake);
+  request.port = ntohs(address.sin_port);
+  auto out = run(request);
+  ::close(fd);
+  EXPECT_EQ(out.result.error, "TLS_CONNECT_REFUSED") << out.result.detail;
+  EXPECT_EQ(out.findings.size(), 1u);
+}
+
+TEST_F(TlsProbeTest, NotAwsReply) {
+  auto fake = server(runtime_cert(), TlsServerMode::normal, [](const test::TestHttpRequest&) {
+    return test::TestHttpResponse{200, {{"Server", "nginx"}}, "<html>hello</html>"};
+  });
+  auto out = run(request_for(*fake));
+  EXPECT_FALSE(out.result.ok);
+  EXPECT_EQ(out.result.error, "HTTP_NOT_AWS");
+  EXPECT_EQ(out.result.http_status, 200);
+  EXPECT_TRUE(has_code(out, "HTTP_NOT_AWS"));
+}
+
+TEST_F(TlsProbeTest, Ipv6Loopback) {
+  std::unique_ptr<TlsServer> fake;
+  try {
+    fake = server(runtime_cert(), TlsServerMode::normal, &TlsServer::aws_access_denied, "::1");
+  } catch (const std::exception&) {
+    GTEST_SKIP() << "no ::1 on this host";
+  }
+  auto request = request_for(*fake);
+  request.address = "::1";
+  auto out = run(request);
+  EXPECT_TRUE(out.result.ok) << out.result.detail;
+}
+
+TEST_F(TlsProbeTest, DeadlineAlreadyPassed) {
+  auto fake = server(runtime_cert());
+  auto out = run(request_for(*fake), nullptr, Millis{0});
+  EXPECT_TRUE(out.cut_by_deadline);
+  EXPECT_TRUE(out.findings.empty());
+  EXPECT_EQ(out.result.error, "CHECK_DEADLINE");
+}
+
+TEST_F(TlsProbeTest, DeadlineCutsStalledHandshake) {
+  auto fake = server(runtime_cert(), TlsServerMode::stall_handshake);
+  auto out = run(request_for(*fake), nullptr, Millis{250});
+  EXPECT_TRUE(out.cut_by_deadline);
+  EXPECT_TRUE(out.findings.empty()) << codes(out);
+}
+
+// ---- signed calls against the SigV4-verifying fake ----
+
+TEST_F(TlsProbeTest, SignedRuntimeCallAllowed) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+  auto creds = credentials();
+  auto request = request_for(*fake);
+  request.credentials = &creds;
+  auto out = run(request);
+  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  EXPECT_EQ(out.result.signed_call, "allowed") << codes(out);
+  EXPECT_EQ(out.result.signed_status, 400);
+  EXPECT_EQ(out.result.signed_error_type, "ValidationException");
+  EXPECT_EQ(out.result.signed_operation, "InvokeModel");
+  EXPECT_TRUE(out.findings.empty()) << codes(out);
+  auto seen = fake->requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].header("authorization"), nullptr);
+  ASSERT_NE(seen[1].header("authorization"), nullptr);
+  EXPECT_EQ(seen[1].body, "{}");
+  EXPECT_EQ(*seen[1].header("content-type"), "application/json");
+  EXPECT_TRUE(test::verify_sigv4(seen[1], options).error.empty());
+}
+
+TEST_F(TlsProbeTest, SignedControlPlaneListFoundationModelsWithSessionToken) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  options.session_token = kToken;
+  auto fake = server(cert_for({kControl}), TlsServerMode::normal, test::bedrock_fake(options));
+  auto creds = credentials(kSecret, kToken);
+  auto request = request_for(*fake, "bedrock", kControl);
+  request.credentials = &creds;
+  auto out = run(request);
+  EXPECT_EQ(out.result.signed_call, "allowed") << codes(out);
+  EXPECT_EQ(out.result.signed_status, 200);
+  EXPECT_EQ(fake->requests().at(1).target, "/foundation-models");
+}
+
+TEST_F(TlsProbeTest, SignedCallDeniedByEndpointPolicy) {
+  for (auto behavior :
+       {BedrockBehavior::deny_policy_explicit, BedrockBehavior::deny_policy_implicit}) {
+    BedrockFakeOptions options;
+    options.secret_access_key = kSecret;
+    options.behavior = behavior;
+    auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+    auto creds = credentials();
+    auto request = request_for(*fake);
+    request.credentials = &creds;
+    auto out = run(request);
+    EXPECT_TRUE(out.result.ok);  // the network is fine
+    EXPECT_EQ(out.result.signed_call, "denied-policy");
+    ASSERT_EQ(out.findings.size(), 1u) << codes(out);
+    EXPECT_EQ(out.findings[0].code, "SIGNED_CALL_DENIED_POLICY");
+    EXPECT_EQ(out.findings[0].severity, Severity::critical);
+  }
+}
+
+TEST_F(TlsProbeTest, SignedCallDeniedByIam) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  options.behavior = BedrockBehavior::deny_iam;
+  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+  auto creds = credentials();
+  auto request = request_for(*fake);
+  request.credentials = &creds;
+  auto out = run(request);
+  EXPECT_EQ(out.result.signed_call, "denied-iam");
+  ASSERT_EQ(out.findings.size(), 1u) << codes(out);
+  EXPECT_EQ(out.findings[0].code, "SIGNED_CALL_DENIED_IAM");
+}
+
+TEST_F(TlsProbeTest, WrongSecretIsCredentialsInvalidAndNeverLeaks) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+  const std::string wrong_secret = "notTheRightSecretKeyButLongEnough0123456789";
+  auto creds = credentials(wrong_secret, kToken);
+  auto request = request_for(*fake);
+  request.credentials = &creds;
+  auto out = run(request);
+  EXPECT_EQ(out.result.signed_call, "credentials-invalid");
+  ASSERT_EQ(out.findings.size(), 1u) << codes(out);
+  EXPECT_EQ(out.findings[0].code, "CREDENTIALS_INVALID");
+  for (const auto& f : out.findings) {
+    for (const std::string& text : [&] {
+           auto all = f.evidence;
+           all.push_back(f.message);
+           return all;
+         }()) {
+      EXPECT_EQ(text.find(wrong_secret), std::string::npos);
+      EXPECT_EQ(text.find(kToken), std::string::npos);
+    }
+  }
+}
+
+TEST_F(TlsProbeTest, NoSignedFlagSkipsTheSignedCall) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+  auto creds = credentials();
+  auto request = request_for(*fake);
+  request.credentials = &creds;
+  request.signed_call = false;
+  auto out = run(request);
+  EXPECT_EQ(out.result.signed_call, "");
+  EXPECT_NE(out.result.signed_skipped_reason.find("--no-signed"), std::string::npos);
+  EXPECT_EQ(fake->requests().size(), 1u);
+}
+
+TEST_F(TlsProbeTest, AgentServicesUseHarmlessCalls) {
+  BedrockFakeOptions options;
+  options.secret_access_key = kSecret;
+  for (auto [service, method, path] :
+       {std::tuple{"bedrock-agent", "POST", "/agents/"},
+        std::tuple{"bedrock-agent-runtime", "GET", "/sessions/bedrock-reach-probe-nonexistent/"}}) {
+    std::string host = std::string(service) + ".us-east-1.amazonaws.com";
+    auto fake = server(cert_for({host}), TlsServerMode::normal, test::bedrock_fake(options));
+    auto creds = credentials();
+    auto request = request_for(*fake, service, host);
+    request.credentials = &creds;
+    auto out = run(request);
+    EXPECT_EQ(out.result.signed_call, "allowed") << service << " " << codes(out);
+    auto seen = fake->requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[1].method, method);
+    EXPECT_EQ(seen[1].target, path);
+  }
+}
+
+// ---- proxies ----
+
+TEST_F(TlsProbeTest, ThroughConnectProxyPinnedToTheAddress) {
+  auto fake = server(runtime_cert());
+  ConnectProxy proxy;
+  auto request = request_for(*fake);
+  request.proxy_url = proxy.url();
+  auto out = run(request);
+  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  EXPECT_TRUE(out.result.via_proxy);
+  ASSERT_EQ(proxy.targets().size(), 1u);
+  EXPECT_EQ(proxy.targets()[0], "127.0.0.1:" + std::to_string(fake->port()));
+  EXPECT_EQ(fake->requests().at(0).sni, kRuntime);
+}
+
+TEST_F(TlsProbeTest, ThroughConnectProxyAsTheApplication) {
+  auto fake = server(runtime_cert());
+  ConnectProxy proxy;
+  proxy.map_host(kRuntime, "127.0.0.1");  // the proxy resolves; the agent does not
+  auto request = request_for(*fake);
+  request.address.clear();
+  request.proxy_url = proxy.url();
+  auto out = run(request);
+  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  ASSERT_EQ(proxy.targets().size(), 1u);
+  EXPECT_EQ(proxy.targets()[0], std::string(kRuntime) + ":" + std::to_string(fake->port()));
+}
+
+TEST_F(TlsProbeTest, ProxyRefusesTheTunnel) {
+  auto fake = server(runtime_cert());
+  ConnectProxy proxy;
+  proxy.deny_all(true);
+  auto request = request_for(*fake);
+  request.proxy_url = "http://user:hunter2pass@127.0.0.1:" + std::to_string(proxy.port());
+  auto out = run(request);
+  EXPECT_EQ(out.result.error, "TLS_CONNECT_REFUSED") << out.result.detail;
+  EXPECT_TRUE(out.result.via_proxy);
+  ASSERT_EQ(out.findings.size(), 1u);
+  for (const auto& line : out.findings[0].evidence) {
+    EXPECT_EQ(line.find("hunter2pass"), std::string::npos) << line;
+  }
+  EXPECT_EQ(out.findings[0].message.find("hunter2pass"), std::string::npos);
+}
+
+// ---- bounded concurrency on the real client ----
+
+TEST_F(TlsProbeTest, LimitedClientBoundsSockets) {
+  auto fake = server(runtime_cert());
+  LimitedHttpClient limited(curl_, 4);
+  ProbeContext ctx{loop_, loop_.now() + Millis{10000}, *log_};
+  int done = 0, ok = 0;
+  for (int i = 0; i < 16; ++i) {
+    probe_tls(ctx, limited, request_for(*fake), [&](TlsProbeOutput out) {
+      ++done;
+      ok += out.result.ok ? 1 : 0;
+      EXPECT_LE(curl_.in_flight(), 4u);
+    });
+  }
+  loop_.run_until([&] { return done == 16; }, loop_.now() + Millis{15000});
+  EXPECT_EQ(done, 16);
+  EXPECT_EQ(ok, 16);
+  EXPECT_EQ(limited.peak_running(), 4u);
+}
+
+}  // namespace
+}  // namespace bedrock_reach

@@ -1,0 +1,158 @@
+"""The HTTP layer behind each Bedrock TLS listener: answers like the Bedrock front end (aws-reference.md section 6)."""
+import http.server
+import json
+import re
+import urllib.parse
+import uuid
+
+from . import policy, sigv4
+
+CORAL = "http://internal.amazon.com/coral/com.amazon.coral.service/"
+BEDROCK_NS = "http://internal.amazon.com/coral/com.amazon.bedrock/"
+MODELS = [
+    ("amazon.titan-text-express-v1", "Titan Text G1 - Express", "Amazon"),
+    ("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku", "Anthropic"),
+    ("meta.llama3-8b-instruct-v1:0", "Llama 3 8B Instruct", "Meta"),
+]
+SIG_ERRORS = {"malformed": "IncompleteSignatureException", "unknown-key": "UnrecognizedClientException",
+              "bad-token": "UnrecognizedClientException", "expired": "ExpiredTokenException"}
+
+
+def read_body(handler):
+    """Request body by Content-Length or chunked transfer encoding."""
+    if "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower():
+        out = b""
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return out
+            out += handler.rfile.read(size)
+            handler.rfile.readline()
+    n = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(n) if n else b""
+
+
+def route(service, method, path, region):
+    """-> (action, resource) or None."""
+    p = urllib.parse.unquote(path.split("?")[0])
+    fm = "arn:aws:bedrock:%s::foundation-model/" % region
+    if service == "bedrock":
+        if method == "GET" and p.rstrip("/") == "/foundation-models":
+            return "bedrock:ListFoundationModels", "*"
+        m = re.fullmatch(r"/foundation-models/([^/]+)", p)
+        if method == "GET" and m:
+            return "bedrock:GetFoundationModel", fm + m.group(1)
+    if service == "bedrock-runtime" and method == "POST":
+        m = re.fullmatch(r"/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)", p)
+        if m:
+            act = {"invoke": "InvokeModel", "converse": "InvokeModel", "count-tokens": "CountTokens"}.get(
+                m.group(2), "InvokeModelWithResponseStream")
+            return "bedrock:" + act, fm + m.group(1)
+    if service == "bedrock-agent" and p.rstrip("/") in ("/agents", "/knowledgebases"):
+        return ("bedrock:ListAgents" if "agents" in p else "bedrock:ListKnowledgeBases"), "*"
+    if service == "bedrock-agent-runtime" and method == "POST":
+        m = re.fullmatch(r"/knowledgebases/([^/]+)/retrieve", p)
+        if m:
+            return "bedrock:Retrieve", "arn:aws:bedrock:%s:*:knowledge-base/%s" % (region, m.group(1))
+        if re.fullmatch(r"/agents/[^/]+/agentAliases/[^/]+/sessions/[^/]+/text", p):
+            return "bedrock:InvokeAgent", "*"
+    if service == "bedrock-agent-runtime" and method == "GET":
+        m = re.fullmatch(r"/sessions/([^/]+)/?", p)
+        if m:
+            return "bedrock:GetSession", "arn:aws:bedrock:%s:*:session/%s" % (region, m.group(1))
+    return None
+
+
+def success(action, resource, region):
+    """Allowed request: what Bedrock answers (no model can run here)."""
+    if action == "bedrock:ListFoundationModels":
+        return 200, {"modelSummaries": [{
+            "modelArn": "arn:aws:bedrock:%s::foundation-model/%s" % (region, mid), "modelId": mid,
+            "modelName": name, "providerName": prov, "inputModalities": ["TEXT"], "outputModalities": ["TEXT"],
+            "responseStreamingSupported": True, "customizationsSupported": [], "inferenceTypesSupported": ["ON_DEMAND"],
+            "modelLifecycle": {"status": "ACTIVE"}} for mid, name, prov in MODELS]}, None
+    if action == "bedrock:GetFoundationModel":
+        return 404, {"message": "The model specified in the request is not found."}, "ResourceNotFoundException"
+    if action in ("bedrock:ListAgents", "bedrock:ListKnowledgeBases"):
+        key = "agentSummaries" if action == "bedrock:ListAgents" else "knowledgeBaseSummaries"
+        return 200, {key: []}, None
+    if action in ("bedrock:Retrieve", "bedrock:InvokeAgent", "bedrock:GetSession"):
+        return 404, {"message": "The requested resource was not found."}, "ResourceNotFoundException"
+    return 400, {"message": "The provided model identifier is invalid."}, "ValidationException"
+
+
+class BedrockHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = ""
+    sys_version = ""
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def version_string(self):
+        return ""
+
+    def send_header(self, k, v):
+        if k == "Server" and not v:
+            return
+        super().send_header(k, v)
+
+    def _reply(self, status, body, error_type=None, ns=CORAL):
+        data = json.dumps(body, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if error_type:
+            self.send_header("x-amzn-ErrorType", "%s:%s" % (error_type, ns))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _serve(self):
+        srv = self.server
+        app, info = srv.app, srv.info
+        sc = app.sc
+        body = read_body(self)
+        app.log_event("http", info["ip"], self.command, self.path, self.headers.get("Host"))
+        if not self.headers.get("Authorization"):
+            if self.path.split("?")[0] == "/" and sc.get("bedrock_http", {}).get("unsigned_get_root") == 404:
+                return self._reply(404, {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"},
+                                         "Version": "1.0"})
+            return self._reply(403, {"Message": "Authorization header is missing"}, "AccessDeniedException")
+        try:
+            akid = sigv4.verify(self.command, self.path, list(self.headers.items()), body, sc["region"], "bedrock",
+                                app.lookup_secret)
+        except sigv4.SigError as e:
+            return self._reply(403, {"message": str(e)}, SIG_ERRORS.get(e.kind, "InvalidSignatureException"))
+        r = route(info["service"], self.command, self.path, sc["region"])
+        if not r:
+            return self._reply(404, {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"},
+                                     "Version": "1.0"})
+        action, resource = r
+        role = sc["instance"].get("role") or {}
+        who = role.get("session_arn", "arn:aws:sts::%s:assumed-role/unknown/%s" % (sc["account"], akid))
+        ctx = {"account": sc["account"], "role_arn": role.get("arn"), "principal_arn": who,
+               "keys": {"aws:PrincipalAccount": sc["account"], "aws:PrincipalArn": role.get("arn"),
+                        "aws:SourceVpc": sc["vpc"]["id"] if info.get("endpoint_id") else None,
+                        "aws:SourceVpce": info.get("endpoint_id"), "aws:PrincipalType": "AssumedRole"}}
+        ctx["keys"] = {k: v for k, v in ctx["keys"].items() if v is not None}
+        res_txt = resource if resource != "*" else "*"
+        denied = None
+        ep_pol = info.get("policy")
+        verdict = policy.evaluate(ep_pol, action, resource, ctx) if ep_pol else "allow"
+        if verdict == "explicit-deny":
+            denied = "with an explicit deny in a VPC endpoint policy"
+        elif not any(policy._glob(a, action, True) for a in role.get("allow", [])):
+            denied = "because no identity-based policy allows the %s action" % action
+        elif verdict == "implicit-deny":
+            denied = "because no VPC endpoint policy allows the %s action" % action
+        if denied:
+            msg = "User: %s is not authorized to perform: %s on resource: %s %s" % (who, action, res_txt, denied)
+            return self._reply(403, {"message": msg}, "AccessDeniedException", BEDROCK_NS)
+        status, out, etype = success(action, resource, sc["region"])
+        self._reply(status, out, etype, BEDROCK_NS)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
