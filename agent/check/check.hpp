@@ -1,6 +1,8 @@
 #pragma once
 // One check: the orchestration every caller shares (the CLI's `check`, the daemon's interval).
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "bedrock_reach/environment.hpp"
 #include "bedrock_reach/report.hpp"
@@ -20,6 +22,11 @@ struct CheckRequest {
   std::string resolv_conf_path = "/etc/resolv.conf";
   std::string hosts_path = "/etc/hosts";
   std::string nsswitch_path = "/etc/nsswitch.conf";
+  /// Called about every 250 ms while the check runs (on the check's thread): the step still
+  /// running, elapsed time, and TLS probes done of started. Empty: no progress reports.
+  std::function<void(std::string_view phase, double elapsed_ms, std::size_t done,
+                     std::size_t total)>
+      progress;
 };
 
 /// Runs the whole check on one event loop under config.timeout_ms; never throws for network

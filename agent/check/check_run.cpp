@@ -40,6 +40,8 @@ CheckRun::CheckRun(const CheckRequest& request, spdlog::logger& log)
 
 Report CheckRun::run() {
   start();
+  if (request_.progress)
+    loop_.add_timer(SteadyClock::now() + Millis(250), [this] { report_progress(); });
   if (!fatal_.empty()) return assemble();
   if (!loop_.run_until([this] { return finished(); }, ctx_.deadline)) finish_after_deadline();
   return assemble();
@@ -233,6 +235,15 @@ void CheckRun::start_tls(const Target& target, const std::string& address, bool 
     if (output.cut_by_deadline) cut_steps_.push_back("TLS " + key.service + " " + key.address);
     tls_[key] = std::move(output);
   });
+}
+
+void CheckRun::report_progress() {
+  std::string_view phase = !instance_done_     ? "instance metadata"
+                           : dns_pending_ > 0  ? "dns"
+                           : topology_pending_ ? "EC2 discovery"
+                                               : "tls";
+  request_.progress(phase, ms_since(started_), tls_.size(), tls_started_.size());
+  if (!finished()) loop_.add_timer(SteadyClock::now() + Millis(250), [this] { report_progress(); });
 }
 
 bool CheckRun::finished() const {

@@ -51,6 +51,7 @@ class CheckRun {
   void start_tls(const Target& target, const std::string& address, bool via_proxy);
   bool finished() const;
   void finish_after_deadline();
+  void report_progress();
   Report assemble();
 
   const CheckRequest& request_;

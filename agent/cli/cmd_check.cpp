@@ -9,6 +9,7 @@
 #include "cli/check_flags.hpp"
 #include "log/logging.hpp"
 #include "render/output_file.hpp"
+#include "render/progress.hpp"
 #include "render/render.hpp"
 
 namespace bedrock_reach {
@@ -39,7 +40,19 @@ int run_check_command(const ConfigSource& source, const CheckCommandOptions& opt
   require_plausible_region(request.region_flag, request.environment, config);
 
   auto log = make_stderr_logger("check", options.flags.verbose ? "debug" : "warn");
+  // A progress line on stderr for checks that take more than about a second, on a TTY only,
+  // and not while debug logs are written there.
+  bool progress_shown = false;
+  if (isatty(STDERR_FILENO) == 1 && !options.flags.verbose) {
+    request.progress = [&progress_shown](std::string_view phase, double elapsed_ms,
+                                         std::size_t done, std::size_t total) {
+      if (!should_show_progress(true, elapsed_ms)) return;
+      std::cerr << progress_line(phase, elapsed_ms, done, total) << std::flush;
+      progress_shown = true;
+    };
+  }
   Report report = run_check(request, *log);
+  if (progress_shown) std::cerr << clear_progress_line() << std::flush;
   for (const auto& finding : report.findings) {
     if (finding.code == "REGION_UNKNOWN") throw ConfigError(finding.message);
   }

@@ -28,3 +28,8 @@ add_test(NAME e2e.agent
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/agent_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.agent PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 240
   RESOURCE_LOCK "sim-e2e-agent")
+
+if(BR_HARDENING)
+  add_test(NAME hardening.binary COMMAND ${CMAKE_CURRENT_LIST_DIR}/hardening_check.sh $<TARGET_FILE:bedrock-reach>)
+  set_tests_properties(hardening.binary PROPERTIES LABELS "unit")
+endif()

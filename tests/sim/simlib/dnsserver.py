@@ -182,6 +182,7 @@ class UdpServer(socketserver.ThreadingUDPServer):
 class TcpServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many TCP fallbacks at once must not wait for SYN retransmits
 
 
 def serve(ip, resolver):

@@ -205,6 +205,9 @@ class ImdsHandler(http.server.BaseHTTPRequestHandler):
 
 class ImdsServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops the SYNs of a client that opens ten connections
+    # at once (the agent does); each then waits for a 1 s retransmit. Real IMDS does not.
+    request_queue_size = 128
 
     def __init__(self, addr, st, family):
         self.address_family = family
