@@ -2,7 +2,7 @@
 add_library(br_options INTERFACE)
 target_compile_options(br_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wimplicit-fallthrough -Wno-missing-field-initializers -Werror=vla -Werror=return-type)
+  -Wimplicit-fallthrough -Wno-missing-field-initializers -Werror=vla -Werror=return-type)
 if(BR_WARNINGS_AS_ERRORS)
   target_compile_options(br_options INTERFACE -Werror)
 endif()

@@ -1,0 +1,7 @@
+# Benchmark harness smoke run (bench/run --smoke): one check with delays, blackbox_exporter, three agent
+# checks, all in the simulated VPC. Checks the harness works, not the numbers. Needs root; skips (77) elsewhere.
+find_program(BR_PYTHON3 python3 REQUIRED)
+add_test(NAME bench.smoke
+  COMMAND ${BR_PYTHON3} ${PROJECT_SOURCE_DIR}/bench/run --smoke --binary $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(bench.smoke PROPERTIES LABELS "bench-smoke" SKIP_RETURN_CODE 77 TIMEOUT 120
+  RESOURCE_LOCK "sim-bench")
