@@ -27,7 +27,7 @@ std::string ms_text(Millis ms) { return std::to_string(ms.count()) + " ms"; }
 class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
  public:
   ImdsRun(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options, ImdsTokenCache* cache,
-          ProbeCallback<InstanceContext> done)
+          ProbeCallback<InstanceContext> done, RegionKnownCallback region_known = {})
       : loop_(ctx.loop),
         deadline_(ctx.deadline),
         log_(ctx.log),
@@ -35,6 +35,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
         options_(options),
         cache_(cache != nullptr ? cache : &own_cache_),
         done_(std::move(done)),
+        region_known_(std::move(region_known)),
         started_(ctx.loop.now()) {}
 
   void start() {
@@ -201,7 +202,17 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
         self->identity_.*field = parse_imds_value(body);
       };
     };
-    get("meta-data/placement/region", value(&InstanceIdentity::region));
+    get("meta-data/placement/region", [self](const std::string& body) {
+      self->identity_.region = parse_imds_value(body);
+      if (self->region_known_ && !self->identity_.region.empty()) {
+        // Once only, and on its own loop turn: not from inside the HTTP client's callback.
+        auto notify = std::move(self->region_known_);
+        self->region_known_ = nullptr;
+        self->loop_.add_timer(self->loop_.now(), [self, notify, region = self->identity_.region] {
+          if (!self->finished_) notify(region);
+        });
+      }
+    });
     get("meta-data/placement/availability-zone", value(&InstanceIdentity::az));
     get("meta-data/placement/availability-zone-id", value(&InstanceIdentity::az_id));
     get("meta-data/instance-id", value(&InstanceIdentity::instance_id));
@@ -376,6 +387,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
   ImdsTokenCache own_cache_;
   ImdsTokenCache* cache_;
   ProbeCallback<InstanceContext> done_;
+  RegionKnownCallback region_known_;
   TimePoint started_;
   EventLoop::TimerId deadline_timer_ = 0;
 
@@ -448,6 +460,12 @@ void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& o
 void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
                        ImdsTokenCache& cache, ProbeCallback<InstanceContext> done) {
   std::make_shared<ImdsRun>(ctx, http, options, &cache, std::move(done))->start();
+}
+
+void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
+                       RegionKnownCallback region_known, ProbeCallback<InstanceContext> done) {
+  std::make_shared<ImdsRun>(ctx, http, options, nullptr, std::move(done), std::move(region_known))
+      ->start();
 }
 
 }  // namespace bedrock_reach

@@ -2,6 +2,7 @@
 // Instance metadata (IMDSv2) on the check's event loop: the token first, then everything else at
 // once. Off EC2 or with IMDS disabled it reports IMDS_UNAVAILABLE (info) within about a second.
 // IMDS is always reached directly, never through a proxy.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,5 +57,11 @@ void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& o
                        ProbeCallback<InstanceContext> done);
 void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
                        ImdsTokenCache& cache, ProbeCallback<InstanceContext> done);
+
+/// Called once, on the loop thread, as soon as placement/region has answered: the DNS names
+/// depend on the Region alone, so their queries need not wait for the rest of the metadata.
+using RegionKnownCallback = std::function<void(const std::string& region)>;
+void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
+                       RegionKnownCallback region_known, ProbeCallback<InstanceContext> done);
 
 }  // namespace bedrock_reach

@@ -71,11 +71,13 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   void describe(std::string action, QueryParams params, Ec2Client::PageParser<T> parse,
                 std::function<void(std::vector<T>)> on_items) {
     ++pending_;
+    in_flight_.insert(action);
     auto self = shared_from_this();
     client_.describe_all<T>(
         action, std::move(params), parse, deadline_,
         [self, action, on_items = std::move(on_items)](Ec2Result<std::vector<T>> result) {
           if (self->finished_) return;
+          self->landed(action, result.has_value());
           if (result) {
             self->topology_.api_reachable = true;
             on_items(std::move(*result));
@@ -88,6 +90,16 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
 
   void release() {
     if (--pending_ == 0) finish(false);
+  }
+
+  /// Bookkeeping for Topology::read_complete(): one read of `action` has answered.
+  void landed(const std::string& action, bool ok) {
+    if (auto it = in_flight_.find(action); it != in_flight_.end()) in_flight_.erase(it);
+    add_unique(ok ? topology_.read_actions : topology_.unread_actions, action);
+  }
+
+  static void add_unique(std::vector<std::string>& list, const std::string& item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
   }
 
   void issue_level_one() {
@@ -160,9 +172,11 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
     for (const char* attribute : {"enableDnsSupport", "enableDnsHostnames"}) {
       QueryParams p{{"VpcId", vpc_id_}, {"Attribute", attribute}};
       ++pending_;
+      in_flight_.insert("DescribeVpcAttribute");
       client_.request("DescribeVpcAttribute", std::move(p), deadline_,
                       [self](Ec2Result<std::string> body) {
                         if (self->finished_) return;
+                        self->landed("DescribeVpcAttribute", body.has_value());
                         if (!body) {
                           self->failed(body.error());
                         } else if (auto attrs = parse_describe_vpc_attribute(*body); !attrs) {
@@ -254,6 +268,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
     if (std::find(topology_.gaps.begin(), topology_.gaps.end(), line) == topology_.gaps.end()) {
       topology_.gaps.push_back(line);
     }
+    add_unique(topology_.unread_actions, f.action);
     log_.debug("ec2: {}", line);
     std::vector<std::string> evidence{line};
     if (!f.request_id.empty()) evidence.push_back("request id " + f.request_id);
@@ -313,6 +328,11 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
     finished_ = true;
     cut = cut || deadline_hit_;
     if (deadline_timer_ != 0) loop_.cancel_timer(deadline_timer_);
+    for (const auto& action : in_flight_) {
+      add_unique(topology_.unread_actions, action);
+      std::string line = "ec2:" + action + ": no answer before the deadline";
+      add_unique(topology_.gaps, line);
+    }
     // The instance subnet's table: its explicit association, else the VPC's main table.
     const RouteTable* chosen = nullptr;
     for (const auto& t : topology_.route_tables) {
@@ -353,6 +373,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   std::vector<std::string> instance_sgs_;
   int pending_ = 0;
   bool finished_ = false;
+  std::multiset<std::string> in_flight_;  // actions of reads not yet answered
   bool deadline_hit_ = false;
   Topology topology_;
   std::vector<Finding> findings_;

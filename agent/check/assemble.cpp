@@ -93,7 +93,11 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
   ClassifyInput classify;
   classify.vpc_cidrs = parse_cidrs(vpc_cidrs(topology, identity));
   classify.endpoint_eni_ips = endpoint_eni_ips(topology, endpoint);
-  classify.topology_known = topology != nullptr && endpoints_were_listed(*topology);
+  // An endpoint's addresses come from DescribeNetworkInterfaces: without that list nothing can
+  // say an answer is not one of them.
+  classify.topology_known =
+      topology != nullptr && endpoints_were_listed(*topology) &&
+      (endpoint == nullptr || topology->read_complete("DescribeNetworkInterfaces"));
 
   std::vector<AddressFacts> host_path;
   if (auto found = facts.resolutions->find(target.service); found != facts.resolutions->end()) {

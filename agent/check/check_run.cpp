@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -53,21 +54,26 @@ void CheckRun::start() {
   if (auto hosts = load_hosts_file(request_.hosts_path)) hosts_ = *hosts;
   proxy_ = ProxyConfig::from_environment(env);
   ca_bundle_ = env.get("AWS_CA_BUNDLE").value_or("");
-  auto v6 = read_ipv6_connectivity();
-  ipv6_ok_ = v6.ok();
-  ipv6_reason_ = v6.reason();
 
   if (auto choice = choose_region(request_.region_flag, env, request_.config.region)) {
     if (!set_region(*choice)) return;
   }
   discover_instance(
       ctx_, curl_, ImdsOptions::from_environment(env),
+      [this](const std::string& region) { on_region_from_imds(region); },
       [this](ProbeOutcome<InstanceContext> outcome) { on_instance(std::move(outcome)); });
   if (region_) {
     // The host path and resolv.conf servers need nothing from IMDS; VPC+2 joins when known.
     start_dns(
         default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
   }
+  // Only TLS needs this, and /proc/net reads take milliseconds in a namespace: on a later loop
+  // turn than the first IMDS and DNS sends.
+  loop_.add_timer(loop_.now(), [this] {
+    auto v6 = read_ipv6_connectivity();
+    ipv6_ok_ = v6.ok();
+    ipv6_reason_ = v6.reason();
+  });
 }
 
 bool CheckRun::set_region(const RegionChoice& choice) {
@@ -126,6 +132,13 @@ void CheckRun::on_dns(ProbeOutcome<std::vector<NameResolution>> outcome) {
   start_tls_for_ready_answers();
 }
 
+void CheckRun::on_region_from_imds(const std::string& region) {
+  // The names depend on the Region alone: resolve them while the rest of IMDS is still read.
+  if (region_ || !fatal_.empty()) return;
+  if (!set_region(RegionChoice{region, "imds"})) return;
+  start_dns(default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+}
+
 void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
   instance_done_ = true;
   imds_ms_ = ms_since(started_);
@@ -136,6 +149,7 @@ void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
   log_.debug("imds: {} after {:.1f} ms", identity ? identity->instance_id : "unavailable",
              imds_ms_);
 
+  if (!fatal_.empty()) return;  // e.g. IMDS named a Region we cannot check
   if (!region_) {
     if (identity == nullptr || identity->region.empty()) {
       fatal_.push_back(make_finding("REGION_UNKNOWN", "", "",
@@ -176,15 +190,32 @@ void CheckRun::start_topology() {
   topology_ran_ = true;
   auto options = Ec2Options::from_environment(
       request_.environment, region_->region, partition_ ? partition_->dns_suffix : "amazonaws.com");
-  discover_topology(ctx_, limited_, options, *credentials_->credentials, input,
-                    [this](ProbeOutcome<Topology> outcome) {
-                      topology_pending_ = false;
-                      discovery_ms_ = ms_since(started_);
-                      if (outcome.cut_by_deadline) cut_steps_.push_back("EC2 discovery");
-                      topology_ = std::move(outcome.data);
-                      topology_findings_ = std::move(outcome.findings);
-                      log_.debug("discovery: done after {:.1f} ms", discovery_ms_);
-                    });
+  // Discovery is context for the verdict, not the data path: it stops a little before the
+  // check's deadline and a slow API becomes API_UNREACHABLE (what could not be read stays
+  // "could not check"), instead of CHECK_DEADLINE cutting the whole check.
+  Millis reserve = std::clamp(Millis(request_.config.timeout_ms / 10), Millis(50), Millis(300));
+  ProbeContext discovery_ctx{loop_, ctx_.deadline - reserve, log_};
+  discover_topology(
+      discovery_ctx, limited_, options, *credentials_->credentials, input,
+      [this](ProbeOutcome<Topology> outcome) {
+        topology_pending_ = false;
+        discovery_ms_ = ms_since(started_);
+        topology_ = std::move(outcome.data);
+        topology_findings_ = std::move(outcome.findings);
+        if (outcome.cut_by_deadline) {
+          bool said = std::any_of(topology_findings_.begin(), topology_findings_.end(),
+                                  [](const Finding& f) { return f.code == "API_UNREACHABLE"; });
+          if (!said) {
+            topology_findings_.push_back(
+                make_finding("API_UNREACHABLE", "", "",
+                             "The EC2 API did not answer every read within the check's " +
+                                 std::to_string(request_.config.timeout_ms) +
+                                 " ms deadline; what it did not answer was not checked",
+                             topology_->gaps));
+          }
+        }
+        log_.debug("discovery: done after {:.1f} ms", discovery_ms_);
+      });
 }
 
 void CheckRun::start_tls_for_ready_answers() {

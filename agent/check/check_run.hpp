@@ -44,6 +44,7 @@ class CheckRun {
   void start();
   void on_instance(ProbeOutcome<InstanceContext> outcome);
   bool set_region(const RegionChoice& choice);
+  void on_region_from_imds(const std::string& region);
   void start_dns(const std::vector<ResolverSpec>& resolvers);
   void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome);
   void start_topology();

@@ -53,8 +53,10 @@ int run_check_command(const ConfigSource& source, const CheckCommandOptions& opt
   }
   Report report = run_check(request, *log);
   if (progress_shown) std::cerr << clear_progress_line() << std::flush;
+  // Nothing named a Region (instance metadata down, or it named one we cannot check): still a
+  // report (status unknown, exit 3) for runbooks, and the reason on stderr for people.
   for (const auto& finding : report.findings) {
-    if (finding.code == "REGION_UNKNOWN") throw ConfigError(finding.message);
+    if (finding.code == "REGION_UNKNOWN") std::cerr << "bedrock-reach: " << finding.message << "\n";
   }
 
   RenderOptions render;

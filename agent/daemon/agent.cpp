@@ -1,5 +1,6 @@
 #include "daemon/agent.hpp"
 
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -232,6 +233,11 @@ void Agent::Impl::finish_check() {
     once_exit = textfile_ok ? exit_code(report.status) : 3;
     stop_requested = true;
   }
+  // A check allocates a few MiB (TLS contexts, the report) on its own thread and frees it all;
+  // hand the pages back so the agent's resident memory is its baseline between checks.
+  report = Report{};
+  done.reset();
+  malloc_trim(0);
 }
 
 void Agent::Impl::reload() {

@@ -35,6 +35,11 @@ struct HttpRequest {
   std::optional<SigV4Signing> sigv4;
   std::size_t max_body_bytes = 1 << 20;  // larger bodies fail with ErrorKind::too_large
   bool want_tls_details = false;
+  /// With want_tls_details the request opens its own connection, so its handshake is what it
+  /// measures; keep_connection then leaves that connection open for a follow-up request to the
+  /// same pinned address, which sets reuse_connection (take an open one if any, keep none).
+  bool keep_connection = false;
+  bool reuse_connection = false;
   /// Refuse to negotiate below TLS 1.2 (AWS endpoints require 1.2+; reference §6.1).
   bool tls12_floor = true;
 };

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bedrock_reach {
@@ -193,7 +194,21 @@ struct Topology {
   std::vector<Subnet> subnets;
   std::vector<std::string> denied_actions;  // e.g. ec2:DescribeNetworkAcls
   std::vector<std::string> gaps;            // reads that failed, one line each: "ec2:Action: why"
+  std::vector<std::string> read_actions;    // "DescribeVpcEndpoints": every read of it answered
+  std::vector<std::string> unread_actions;  // a read of it failed or was cut by the deadline
   bool api_reachable = false;
+
+  /// Whether `action`'s list is complete, so that an empty list means "none" and not "unknown".
+  /// Reads never issued (the deadline came first) count as incomplete.
+  bool read_complete(std::string_view action) const {
+    auto has = [action](const std::vector<std::string>& list) {
+      for (const auto& item : list) {
+        if (item == action) return true;
+      }
+      return false;
+    };
+    return has(read_actions) && !has(unread_actions);
+  }
 };
 
 }  // namespace bedrock_reach

@@ -105,7 +105,9 @@ constexpr std::array kCatalog = {
                  "Check the clock (chrony) and for intercepting middleboxes"},
     CatalogEntry{"TLS_CERT_EXPIRING", W, "tls", "The certificate expires soon",
                  "Check the clock and what serves this address"},
-    CatalogEntry{"TLS_PROTOCOL_OLD", W, "tls", "The connection negotiated a TLS version below 1.2",
+    CatalogEntry{"TLS_PROTOCOL_OLD", W, "tls",
+                 "The connection negotiated a TLS version below 1.2 (critical when the listener "
+                 "offers nothing at 1.2 or above)",
                  "Something other than the AWS endpoint answers; AWS requires TLS 1.2+"},
     CatalogEntry{
         "HTTP_NOT_AWS", C, "tls", "The HTTPS reply does not look like an AWS service",

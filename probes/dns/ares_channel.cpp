@@ -65,7 +65,6 @@ struct AresChannel::Impl {
   EventLoop::TimerId timer = 0;
   bool timer_armed = false;
   bool destroying = false;
-  bool use_search = false;
   std::size_t in_flight = 0;
 
   explicit Impl(EventLoop& l) : loop(l) {}
@@ -127,26 +126,21 @@ Result<std::unique_ptr<AresChannel>> AresChannel::create(EventLoop& loop,
                                                          const ChannelConfig& config) {
   if (config.servers.empty()) return make_error(ErrorKind::invalid_input, "no DNS servers");
   auto impl = std::make_unique<Impl>(loop);
-  impl->use_search = config.use_search;
 
   ares_options options{};
-  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_NDOTS |
-             ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS | ARES_OPT_DOMAINS;
+  // The search list is walked by the DNS probe itself (search_candidates()): c-ares 1.18 would go
+  // on into the search list after an AAAA NODATA even though the A query answered, which no
+  // getaddrinfo() caller sees, and cost a dependent round trip.
+  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
+             ARES_OPT_LOOKUPS;
   options.flags = (config.keep_error_replies ? ARES_FLAG_NOCHECKRESP : 0) |
-                  (config.use_tcp ? ARES_FLAG_USEVC : 0) |
-                  (config.use_search ? 0 : ARES_FLAG_NOSEARCH) | ARES_FLAG_NOALIASES;
+                  (config.use_tcp ? ARES_FLAG_USEVC : 0) | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
   options.timeout = static_cast<int>(std::max<long>(1, config.timeout.count()));
   options.tries = std::max(1, config.tries);
-  options.ndots = std::max(0, config.ndots);
   options.sock_state_cb = &Impl::on_sock_state;
   options.sock_state_cb_data = impl.get();
   char lookups[] = "b";  // DNS only: /etc/hosts is modelled by us, per nsswitch order
   options.lookups = lookups;
-  std::vector<std::string> domains = config.use_search ? config.search : std::vector<std::string>{};
-  std::vector<char*> domain_ptrs;
-  for (auto& domain : domains) domain_ptrs.push_back(domain.data());
-  options.domains = domain_ptrs.data();
-  options.ndomains = static_cast<int>(domain_ptrs.size());
   mask |= config.rotate ? ARES_OPT_ROTATE : ARES_OPT_NOROTATE;
 
   int status = ares_init_options(&impl->channel, &options, mask);
@@ -188,13 +182,9 @@ AresChannel::~AresChannel() {
 void AresChannel::query(const std::string& name, std::uint16_t type, Callback done) {
   auto* pending = new Impl::Pending{impl_.get(), std::move(done)};
   ++impl_->in_flight;
-  // class IN = 1. ares_search applies the search list and ndots as applications do; ares_query
-  // sends the name as it is. A bad name completes synchronously, which our callers accept.
-  if (impl_->use_search) {
-    ares_search(impl_->channel, name.c_str(), 1, type, &Impl::on_answer, pending);
-  } else {
-    ares_query(impl_->channel, name.c_str(), 1, type, &Impl::on_answer, pending);
-  }
+  // class IN = 1; the name is sent as it is. A bad name completes synchronously, which our
+  // callers accept.
+  ares_query(impl_->channel, name.c_str(), 1, type, &Impl::on_answer, pending);
   impl_->rearm();
 }
 

@@ -24,12 +24,9 @@ struct DnsServerAddress {
 
 struct ChannelConfig {
   std::vector<DnsServerAddress> servers;  // at least one
-  std::vector<std::string> search;        // used only with use_search
-  int ndots = 1;
-  Millis timeout{1500};  // first try; c-ares doubles it on each later round
-  int tries = 2;         // rounds over the server list
+  Millis timeout{1500};                   // first try; c-ares doubles it on each later round
+  int tries = 2;                          // rounds over the server list
   bool rotate = false;
-  bool use_search = false;  // host path: search list + ndots as applications do
   /// Deliver SERVFAIL/REFUSED/NOTIMP replies as they are instead of trying the next server;
   /// right for one-server channels where the rcode is the evidence.
   bool keep_error_replies = false;

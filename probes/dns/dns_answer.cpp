@@ -56,6 +56,26 @@ ResolverAnswer interpret_query(const QueryResult& result, double elapsed_ms) {
   return answer;
 }
 
+std::vector<std::string> search_candidates(const std::string& name,
+                                           const std::vector<std::string>& search, int ndots) {
+  if (name.empty()) return {name};
+  if (name.back() == '.') return {name.substr(0, name.size() - 1)};
+  auto dots = std::count(name.begin(), name.end(), '.');
+  std::vector<std::string> candidates;
+  bool as_is_first = dots >= ndots;
+  if (as_is_first) candidates.push_back(name);
+  for (const auto& domain : search) {
+    if (domain.empty()) continue;
+    candidates.push_back(name + "." + domain);
+  }
+  if (!as_is_first) candidates.push_back(name);
+  return candidates;
+}
+
+bool search_continues_after(const ResolverAnswer& answer) {
+  return answer.status == "nxdomain" || answer.status == "nodata" || answer.status == "servfail";
+}
+
 namespace {
 
 int failure_rank(const std::string& status) {

@@ -21,6 +21,16 @@ ResolverAnswer interpret_query(const QueryResult& result, double elapsed_ms);
 /// telling failure wins (nxdomain, servfail, refused, timeout, error, nodata).
 ResolverAnswer merge_answers(const std::vector<ResolverAnswer>& parts);
 
+/// The names getaddrinfo() asks for, in order, for `name` under resolv.conf's search list and
+/// ndots (glibc res_search): a trailing dot means only the name; with at least `ndots` dots the
+/// name goes first, then each search domain appended; with fewer, the search domains go first.
+std::vector<std::string> search_candidates(const std::string& name,
+                                           const std::vector<std::string>& search, int ndots);
+
+/// Whether the host path moves on to the next search candidate after this merged answer
+/// (glibc does after NXDOMAIN, NODATA and SERVFAIL; a timeout or other error ends the search).
+bool search_continues_after(const ResolverAnswer& answer);
+
 /// "10.0.0.2", "10.0.0.2:5353", "fd00:ec2::253", "[::1]:5353".
 std::optional<DnsServerAddress> parse_dns_server(const std::string& text,
                                                  std::uint16_t default_port);

@@ -78,6 +78,10 @@ struct Cell {
   // Host path only: where we are in the nsswitch source list, and DNS's answer so far.
   std::size_t next_source = 0;
   std::optional<ResolverAnswer> dns_answer;
+  // Host path only: the search-list names still to ask, and the miss for the name itself.
+  std::vector<std::string> names;
+  std::size_t next_name = 0;
+  std::optional<ResolverAnswer> own_name_miss;
 };
 
 class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
@@ -105,25 +109,37 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
       self->finish(true);
     });
     deadline_armed_ = true;
-    for (std::size_t t = 0; t < targets_.size(); ++t) {
-      for (std::size_t r = 0; r < resolvers_.size(); ++r) {
-        Cell& c = cell(t, r);
-        c.started = loop_.now();
-        c.answer.resolver = resolvers_[r].label;
-        c.answer.kind = resolvers_[r].kind;
-        if (resolvers_[r].kind == ResolverSpec::Kind::host) {
-          host_step(t, r);
-        } else {
-          send_dns(t, r);
-        }
-        if (finished_) return;
-      }
-    }
+    pump();
     maybe_finish();
   }
 
  private:
   Cell& cell(std::size_t t, std::size_t r) { return cells_[t * resolvers_.size() + r]; }
+
+  /// Starts queued (name, resolver) pairs while fewer than max_names_in_flight are open. A pair
+  /// may complete synchronously (/etc/hosts, an unusable resolver), which re-enters through
+  /// complete(); the guard keeps that to this one loop.
+  void pump() {
+    if (pumping_) return;
+    pumping_ = true;
+    std::size_t limit = std::max<std::size_t>(1, options_.max_names_in_flight);
+    while (!finished_ && next_cell_ < cells_.size() && active_ < limit) {
+      std::size_t t = next_cell_ / resolvers_.size();
+      std::size_t r = next_cell_ % resolvers_.size();
+      ++next_cell_;
+      ++active_;
+      Cell& c = cell(t, r);
+      c.started = loop_.now();
+      c.answer.resolver = resolvers_[r].label;
+      c.answer.kind = resolvers_[r].kind;
+      if (resolvers_[r].kind == ResolverSpec::Kind::host) {
+        host_step(t, r);
+      } else {
+        send_dns(t, r);
+      }
+    }
+    pumping_ = false;
+  }
 
   void load_host_files() {
     auto conf = load_resolv_conf(options_.resolv_conf_path);
@@ -147,9 +163,6 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
         if (auto server = parse_dns_server(ns, options_.dns_port))
           config.servers.push_back(*server);
       }
-      config.use_search = true;
-      config.search = resolv_conf_.search;
-      config.ndots = resolv_conf_.ndots;
       config.rotate = resolv_conf_.rotate;
       config.use_tcp = resolv_conf_.use_vc;
       // With several servers a SERVFAIL must move on to the next one, as glibc does; with one,
@@ -165,8 +178,10 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
       config.servers.push_back(*server);
       config.keep_error_replies = true;  // one server: its rcode is the evidence
     }
-    config.timeout =
-        fit_timeout(options_.per_try_timeout, config.tries, config.servers.size(), remaining_);
+    // All tries end a little before the deadline, so a silent resolver is reported as DNS_TIMEOUT
+    // by c-ares' own timeouts rather than cut by the check's deadline.
+    config.timeout = fit_timeout(options_.per_try_timeout, config.tries, config.servers.size(),
+                                 Millis(remaining_.count() * 9 / 10));
     auto channel = AresChannel::create(loop_, config);
     if (!channel) {
       channel_errors_.resize(resolvers_.size());
@@ -227,21 +242,45 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
     bool host = resolvers_[r].kind == ResolverSpec::Kind::host;
     if (options_.query_aaaa && !(host && resolv_conf_.no_aaaa)) types.push_back(kDnsTypeAaaa);
     Cell& c = cell(t, r);
+    if (host && c.names.empty()) {
+      c.names = search_candidates(targets_[t].hostname, resolv_conf_.search, resolv_conf_.ndots);
+      c.next_name = 0;
+    }
+    const std::string name = host ? c.names[c.next_name] : targets_[t].hostname;
     c.pending = static_cast<int>(types.size());
     c.parts.clear();
     auto weak = weak_from_this();
+    // A and AAAA for one name at once, as getaddrinfo(AF_UNSPEC) asks them.
     for (auto type : types) {
       TimePoint sent = loop_.now();
-      channel->query(targets_[t].hostname, type, [weak, t, r, sent](QueryResult result) {
+      channel->query(name, type, [weak, t, r, sent](QueryResult result) {
         auto self = weak.lock();
         if (!self || self->finished_) return;
         double elapsed = ms_between(sent, self->loop_.now());
         Cell& target_cell = self->cell(t, r);
         target_cell.parts.push_back(interpret_query(result, elapsed));
-        if (--target_cell.pending == 0) self->on_dns_answer(t, r, merge_answers(target_cell.parts));
+        if (--target_cell.pending == 0)
+          self->on_name_answer(t, r, merge_answers(target_cell.parts));
       });
       if (finished_) return;
     }
+  }
+
+  /// Host path: an answer for one search-list name; either the next name or the result.
+  void on_name_answer(std::size_t t, std::size_t r, ResolverAnswer answer) {
+    Cell& c = cell(t, r);
+    if (resolvers_[r].kind != ResolverSpec::Kind::host || answer.status == "ok") {
+      on_dns_answer(t, r, std::move(answer));
+      return;
+    }
+    if (c.names[c.next_name] == targets_[t].hostname) c.own_name_miss = answer;
+    if (search_continues_after(answer) && c.next_name + 1 < c.names.size()) {
+      ++c.next_name;
+      send_dns(t, r);
+      return;
+    }
+    // Every name missed: what the name itself got is the evidence.
+    on_dns_answer(t, r, c.own_name_miss ? *c.own_name_miss : std::move(answer));
   }
 
   void on_dns_answer(std::size_t t, std::size_t r, ResolverAnswer answer) {
@@ -268,13 +307,15 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
     c.answer = std::move(answer);
     c.done = true;
     ++completed_;
+    --active_;
+    pump();
     maybe_finish();
   }
 
   void maybe_finish() {
     if (!finished_ && started_all() && completed_ == cells_.size()) finish(false);
   }
-  bool started_all() const { return !cells_.empty() || targets_.empty() || resolvers_.empty(); }
+  bool started_all() const { return next_cell_ == cells_.size(); }
 
   void finish(bool by_deadline) {
     if (finished_) return;
@@ -337,6 +378,9 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
   std::vector<std::string> channel_errors_;
   std::vector<Cell> cells_;
   std::size_t completed_ = 0;
+  std::size_t next_cell_ = 0;  // cells_ are started in order, by pump()
+  std::size_t active_ = 0;     // started and not yet complete
+  bool pumping_ = false;
   TimePoint started_{};
   EventLoop::TimerId deadline_timer_ = 0;
   bool deadline_armed_ = false;

@@ -46,6 +46,10 @@ struct DnsPlanOptions {
   bool query_aaaa{true};
   std::string resolv_conf_path{"/etc/resolv.conf"}, hosts_path{"/etc/hosts"},
       nsswitch_path{"/etc/nsswitch.conf"};
+  /// (name, resolver) pairs asked at once, each an A and an AAAA query: enough for the default
+  /// names on every resolver in one round, and a bound for --service lists in the hundreds (a
+  /// burst of a thousand UDP queries overruns resolvers' receive queues and rate limits).
+  std::size_t max_names_in_flight{48};
   /// Port for resolv.conf nameservers and specs without one (tests point it at a fake).
   std::uint16_t dns_port{53};
 };

@@ -23,7 +23,7 @@ bool is_vpce_hostname(const std::string& hostname) {
 }  // namespace
 
 bool endpoints_were_listed(const Topology& topology) {
-  if (!topology.api_reachable) return false;
+  if (!topology.read_complete("DescribeVpcEndpoints")) return false;
   for (const auto& action : topology.denied_actions) {
     if (iequals(action, "ec2:DescribeVpcEndpoints")) return false;
   }

@@ -82,13 +82,22 @@ struct ProbeState {
     out.ca_bundle = request.ca_bundle;
     out.proxy = request.proxy_url;
     out.max_body_bytes = kMaxReplyBytes;
-    out.want_tls_details = true;
+    // The unsigned request's handshake is the measurement; the signed one follows on the same
+    // connection (one handshake per address, not two).
+    out.want_tls_details = !sign;
+    out.keep_connection = !sign && will_sign();
+    out.reuse_connection = sign;
     if (sign) {
       out.sigv4 = SigV4Signing{request.region,
                                request.signing_name.empty() ? "bedrock" : request.signing_name,
                                request.credentials};
     }
     return out;
+  }
+
+  bool will_sign() const {
+    return request.signed_call && request.credentials != nullptr &&
+           signed_probe_call(request.service).has_value();
   }
 
   void describe_leaf(const std::optional<CertDetails>& leaf) {
@@ -137,6 +146,12 @@ struct ProbeState {
                        std::to_string(failure.timings.tls_ms) + " ms, total " +
                        std::to_string(failure.timings.total_ms) + " ms");
     add(code, stage + " to " + where() + " failed: " + r.detail, std::move(evidence));
+    if (code == "TLS_PROTOCOL_OLD") {
+      // The listener offered nothing at TLS 1.2 or above, so no AWS SDK can connect at all: worse
+      // than an old version negotiated (the catalog's warning).
+      output.findings.back().severity = Severity::critical;
+      output.findings.back().message += "; AWS SDKs require TLS 1.2 or later";
+    }
   }
 
   void finish() {

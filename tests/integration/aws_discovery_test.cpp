@@ -63,6 +63,9 @@ TEST(AwsDiscovery, AssemblesTheTopologyFromEveryRead) {
   EXPECT_TRUE(t.api_reachable);
   EXPECT_TRUE(t.denied_actions.empty());
   EXPECT_TRUE(t.gaps.empty());
+  EXPECT_TRUE(t.unread_actions.empty());
+  for (const char* action : {"DescribeVpcEndpoints", "DescribeNetworkInterfaces", "DescribeVpcs"})
+    EXPECT_TRUE(t.read_complete(action)) << action;
   ASSERT_EQ(t.endpoints.size(), 2u);
   // ENIs from networkInterfaceIdSet, including the "interface"-typed one.
   EXPECT_TRUE(has_id(t.network_interfaces, "eni-0a11aa11aa11aa11a"));
@@ -176,6 +179,7 @@ TEST(AwsDiscovery, UnreachableApiIsOneFinding) {
   AwsRig rig;
   auto d = discover(rig, closed.url(), Millis(5000));
   EXPECT_FALSE(d->outcome.data.api_reachable);
+  EXPECT_FALSE(d->outcome.data.read_complete("DescribeVpcEndpoints"));
   int unreachable = 0;
   for (const auto& f : d->outcome.findings) unreachable += f.code == "API_UNREACHABLE" ? 1 : 0;
   EXPECT_EQ(unreachable, 1);
@@ -205,6 +209,9 @@ TEST(AwsDiscovery, CompletesExactlyOnceAtTheDeadline) {
   auto d = discover(rig, server.url(), Millis(200));
   EXPECT_TRUE(d->outcome.cut_by_deadline);
   EXPECT_LT(d->outcome.elapsed_ms, 500.0) << d->outcome.elapsed_ms;
+  // What was in flight is incomplete, never an empty "there are none".
+  EXPECT_FALSE(d->outcome.data.read_complete("DescribeVpcEndpoints"));
+  EXPECT_FALSE(d->outcome.data.unread_actions.empty());
   rig.run([] { return false; }, Millis(800));  // late answers arrive now
   EXPECT_EQ(d->calls, 1);
 }

@@ -1,48 +1,14 @@
 // The EC2 Query API client against a loopback fake: SigV4 as AWS verifies it (re-derived here
 // with OpenSSL), retries with bounded jittered backoff, the deadline, timeouts, denial, paging.
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <atomic>
 
 #include "aws/ec2_client.hpp"
 #include "aws_test_rig.hpp"
 #include "support/fake_http_server.hpp"
+#include "support/sigv4_check.hpp"
 
 namespace bedrock_reach::test {
 namespace {
-
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0x0F]);
-  }
-  return out;
-}
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return hex(digest, sizeof digest);
-}
-
-std::string hmac(const std::string& key, const std::string& text) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(text.data()), text.size(), out, &size);
-  return std::string(reinterpret_cast<char*>(out), size);
-}
-
-std::string field(const std::string& auth, const std::string& name) {
-  auto at = auth.find(name + "=");
-  if (at == std::string::npos) return {};
-  at += name.size() + 1;
-  auto end = auth.find_first_of(", ", at);
-  return auth.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
 
 /// Re-derives the SigV4 signature of `r` as AWS (and the simulator) do; "" when valid.
 std::string verify_sigv4(const FakeRequest& r, const std::string& secret,
@@ -51,9 +17,9 @@ std::string verify_sigv4(const FakeRequest& r, const std::string& secret,
   const std::string* date = r.header("x-amz-date");
   if (auth == nullptr || date == nullptr) return "missing Authorization or X-Amz-Date";
   if (auth->rfind("AWS4-HMAC-SHA256 ", 0) != 0) return "wrong algorithm";
-  std::string credential = field(*auth, "Credential");
-  std::string signed_headers = field(*auth, "SignedHeaders");
-  std::string signature = field(*auth, "Signature");
+  std::string credential = authorization_field(*auth, "Credential");
+  std::string signed_headers = authorization_field(*auth, "SignedHeaders");
+  std::string signature = authorization_field(*auth, "Signature");
   std::string day = date->substr(0, 8);
   std::string scope = day + "/" + region + "/ec2/aws4_request";
   if (credential.substr(credential.find('/') + 1) != scope) return "scope " + credential;
@@ -70,14 +36,8 @@ std::string verify_sigv4(const FakeRequest& r, const std::string& secret,
   }
   canonical += "\n" + signed_headers + "\n" + sha256_hex(r.body);
   std::string to_sign = "AWS4-HMAC-SHA256\n" + *date + "\n" + scope + "\n" + sha256_hex(canonical);
-  std::string key = hmac("AWS4" + secret, day);
-  key = hmac(key, region);
-  key = hmac(key, "ec2");
-  key = hmac(key, "aws4_request");
-  std::string expected = hmac(key, to_sign);
-  std::string expected_hex =
-      hex(reinterpret_cast<const unsigned char*>(expected.data()), expected.size());
-  return expected_hex == signature ? "" : "signature mismatch";
+  return sigv4_signature(secret, day, region, "ec2", to_sign) == signature ? ""
+                                                                           : "signature mismatch";
 }
 
 Credentials test_credentials() {
@@ -145,7 +105,8 @@ TEST(AwsEc2Client, SignsLikeAwsWithTheSessionToken) {
   const std::string& auth = *r.header("authorization");
   EXPECT_NE(auth.find("Credential=ASIATESTKEY/"), std::string::npos);
   EXPECT_NE(auth.find("/us-east-1/ec2/aws4_request"), std::string::npos);
-  EXPECT_NE(field(auth, "SignedHeaders").find("x-amz-security-token"), std::string::npos);
+  EXPECT_NE(authorization_field(auth, "SignedHeaders").find("x-amz-security-token"),
+            std::string::npos);
   EXPECT_EQ(verify_sigv4(r, "test/secret+key", "us-east-1"), "");
   EXPECT_NE(verify_sigv4(r, "wrong-secret", "us-east-1"), "");
   EXPECT_EQ(auth.find("test/secret+key"), std::string::npos);

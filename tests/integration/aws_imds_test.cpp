@@ -140,6 +140,27 @@ std::size_t count(const FakeHttpServer& server, const std::string& method) {
   return n;
 }
 
+TEST(AwsImds, AnnouncesTheRegionOnceBeforeTheRestCompletes) {
+  FakeImds imds;
+  FakeHttpServer server(std::ref(imds));
+  AwsRig rig;
+  int done_calls = 0;
+  std::vector<std::string> regions;
+  bool region_before_done = false;
+  ProbeContext ctx = rig.context(Millis(5000));
+  discover_instance(
+      ctx, rig.http, options_for(server.url()),
+      [&](const std::string& region) {
+        regions.push_back(region);
+        region_before_done = done_calls == 0;
+      },
+      [&](ProbeOutcome<InstanceContext>) { ++done_calls; });
+  ASSERT_TRUE(rig.run([&] { return done_calls > 0; }));
+  EXPECT_EQ(regions, (std::vector<std::string>{"us-east-1"}));
+  EXPECT_TRUE(region_before_done) << "the DNS names need only the Region: no waiting for stage two";
+  EXPECT_EQ(done_calls, 1);
+}
+
 TEST(AwsImds, ReadsIdentityNetworkAndRoleCredentials) {
   FakeImds imds;
   FakeHttpServer server(std::ref(imds));

@@ -363,6 +363,35 @@ TEST_P(DnsProbeTest, HostPathAppliesSearchListAndNdots) {
   EXPECT_EQ(server_.count(kName, kTypeAaaa, false) + server_.count(kName, kTypeAaaa, true), 0u);
 }
 
+TEST_P(DnsProbeTest, HostPathStopsAtTheFirstNameThatAnswersEvenWithAaaaNodata) {
+  // A answers, AAAA has no data: getaddrinfo(AF_UNSPEC) is satisfied and never asks
+  // NAME.corp.example (c-ares' own search would, one dependent round trip later).
+  server_.set_handler([](const DnsRequest& request) {
+    if (request.name != kName) return DnsResponse::packet(reply_to(request).set_rcode(3));
+    auto packet = reply_to(request).set_aa();
+    if (request.type == kTypeA) packet.add_answer(DnsRecord::a(request.name, "10.0.1.10", 60));
+    return DnsResponse::packet(packet);
+  });
+  options_.resolv_conf_path =
+      files_.write("resolv.conf", "nameserver " + server_.address() + "\nsearch corp.example\n");
+  auto answer = run_one(host());
+  EXPECT_EQ(answer.status, "ok");
+  EXPECT_EQ(answer.addresses, (std::vector<std::string>{"10.0.1.10"}));
+  for (const auto& request : server_.requests()) EXPECT_EQ(request.name, kName);
+}
+
+TEST_P(DnsProbeTest, HostPathReportsTheNamesOwnMissWhenEverySearchNameMisses) {
+  server_.set_handler([](const DnsRequest& request) {
+    if (request.name == kName) return DnsResponse::packet(reply_to(request).set_rcode(3));
+    return DnsResponse::packet(reply_to(request).set_rcode(2));  // search names: SERVFAIL
+  });
+  options_.resolv_conf_path =
+      files_.write("resolv.conf", "nameserver " + server_.address() + "\nsearch corp.example\n");
+  auto answer = run_one(host());
+  EXPECT_EQ(answer.status, "nxdomain");
+  EXPECT_EQ(server_.count(std::string(kName) + ".corp.example", kTypeA, GetParam().tcp_only), 1u);
+}
+
 TEST_P(DnsProbeTest, UnusableResolverIsAnErrorAndOthersStillAnswer) {
   server_.set_handler(endpoint_answer);
   auto outcome = run({ResolverSpec{"bad", ResolverSpec::Kind::extra, "dns.example"}, direct()});
@@ -372,18 +401,24 @@ TEST_P(DnsProbeTest, UnusableResolverIsAnErrorAndOthersStillAnswer) {
   EXPECT_EQ(answers.at(1).status, "ok");
 }
 
-TEST_P(DnsProbeTest, ManyTargetsAndResolversAtOnce) {
+TEST_P(DnsProbeTest, ManyTargetsAndResolversAtOnceOrQueued) {
   server_.set_handler(endpoint_answer);
   auto targets = build_targets("us-east-1", {}, false);
   ASSERT_TRUE(targets);
-  auto outcome =
-      run({host(), direct(ResolverSpec::Kind::nameserver), direct()}, Millis(5000), *targets);
-  ASSERT_EQ(outcome.data.size(), 4u);
-  for (const auto& resolution : outcome.data) {
-    ASSERT_EQ(resolution.answers.size(), 3u);
-    for (const auto& answer : resolution.answers) EXPECT_EQ(answer.status, "ok");
+  // All 12 (name, resolver) pairs at once, then one at a time (a queue of 12): same answers.
+  for (std::size_t in_flight : {std::size_t{48}, std::size_t{1}}) {
+    options_.max_names_in_flight = in_flight;
+    server_.clear_requests();
+    auto outcome =
+        run({host(), direct(ResolverSpec::Kind::nameserver), direct()}, Millis(5000), *targets);
+    ASSERT_EQ(outcome.data.size(), 4u);
+    EXPECT_FALSE(outcome.cut_by_deadline);
+    for (const auto& resolution : outcome.data) {
+      ASSERT_EQ(resolution.answers.size(), 3u);
+      for (const auto& answer : resolution.answers) EXPECT_EQ(answer.status, "ok") << in_flight;
+    }
+    EXPECT_EQ(server_.requests().size() - (GetParam().tcp_only ? 24u : 0u), 24u) << in_flight;
   }
-  EXPECT_EQ(server_.requests().size() - (GetParam().tcp_only ? 24u : 0u), 24u);
 }
 
 INSTANTIATE_TEST_SUITE_P(FamiliesAndTransports, DnsProbeTest,

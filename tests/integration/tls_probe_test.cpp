@@ -231,6 +231,12 @@ TEST_F(TlsProbeTest, Tls11OnlyServer) {
   auto out = run(request_for(*fake));
   EXPECT_EQ(out.result.error, "TLS_PROTOCOL_OLD") << out.result.detail;
   EXPECT_TRUE(has_code(out, "TLS_PROTOCOL_OLD"));
+  // Nothing at TLS 1.2+: no SDK connects, so this is critical, not the catalog's warning.
+  for (const auto& finding : out.findings) {
+    if (finding.code == "TLS_PROTOCOL_OLD") {
+      EXPECT_EQ(finding.severity, Severity::critical);
+    }
+  }
 }
 
 TEST_F(TlsProbeTest, StalledHandshake) {

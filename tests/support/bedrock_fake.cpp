@@ -1,41 +1,15 @@
 #include "support/bedrock_fake.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "support/sigv4_check.hpp"
+
 namespace bedrock_reach::test {
 namespace {
-
-std::string hex(const unsigned char* data, std::size_t size) {
-  std::string out;
-  char byte[3];
-  for (std::size_t i = 0; i < size; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", data[i]);
-    out += byte;
-  }
-  return out;
-}
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return hex(digest, sizeof digest);
-}
-
-std::string hmac(const std::string& key, const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &length);
-  return std::string(reinterpret_cast<char*>(digest), length);
-}
 
 // RFC 3986 encoding of everything but unreserved characters (and '/' in paths).
 std::string uri_encode(const std::string& text, bool keep_slash) {
@@ -51,14 +25,6 @@ std::string uri_encode(const std::string& text, bool keep_slash) {
     }
   }
   return out;
-}
-
-std::string field(const std::string& authorization, const std::string& name) {
-  auto at = authorization.find(name + "=");
-  if (at == std::string::npos) return {};
-  at += name.size() + 1;
-  auto end = authorization.find_first_of(", ", at);
-  return authorization.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
 std::string collapse(const std::string& value) {
@@ -105,9 +71,9 @@ SigV4Check verify_sigv4(const TestHttpRequest& request, const BedrockFakeOptions
     check.error = "unsupported algorithm";
     return check;
   }
-  std::string credential = field(*authorization, "Credential");
-  std::string signed_headers = field(*authorization, "SignedHeaders");
-  std::string signature = field(*authorization, "Signature");
+  std::string credential = authorization_field(*authorization, "Credential");
+  std::string signed_headers = authorization_field(*authorization, "SignedHeaders");
+  std::string signature = authorization_field(*authorization, "Signature");
   // AKID/date/region/service/aws4_request
   std::vector<std::string> scope_parts;
   std::stringstream parts(credential);
@@ -165,12 +131,8 @@ SigV4Check verify_sigv4(const TestHttpRequest& request, const BedrockFakeOptions
   std::string scope =
       scope_parts[1] + "/" + scope_parts[2] + "/" + scope_parts[3] + "/aws4_request";
   std::string to_sign = "AWS4-HMAC-SHA256\n" + *date + "\n" + scope + "\n" + sha256_hex(canonical);
-  std::string key = hmac("AWS4" + options.secret_access_key, scope_parts[1]);
-  key = hmac(key, scope_parts[2]);
-  key = hmac(key, scope_parts[3]);
-  key = hmac(key, "aws4_request");
-  std::string expected = hmac(key, to_sign);
-  if (hex(reinterpret_cast<const unsigned char*>(expected.data()), expected.size()) != signature) {
+  if (sigv4_signature(options.secret_access_key, scope_parts[1], scope_parts[2], scope_parts[3],
+                      to_sign) != signature) {
     check.error = "signature mismatch";
   }
   return check;

@@ -57,6 +57,7 @@ class FakeDnsServer {
   /// "127.0.0.1:5353" or "[::1]:5353", for ResolverSpec::server.
   std::string server_spec() const;
   const std::vector<DnsRequest>& requests() const { return requests_; }
+  void clear_requests() { requests_.clear(); }
   std::size_t count(const std::string& name, std::uint16_t type, bool tcp) const;
 
  private:

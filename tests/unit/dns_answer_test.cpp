@@ -121,5 +121,51 @@ TEST(DnsAnswer, FitTimeoutToDeadline) {
   EXPECT_EQ(fit_timeout(Millis(1500), 3, 1, Millis(10)), Millis(50));
 }
 
+TEST(DnsAnswer, SearchCandidatesFollowGlibcOrder) {
+  using Names = std::vector<std::string>;
+  const Names search{"ec2.internal", "corp.example"};
+  struct Case {
+    const char* name;
+    Names search;
+    int ndots;
+    Names expected;
+  } const cases[] = {
+      {"bedrock.us-east-1.amazonaws.com",
+       search,
+       1,
+       {"bedrock.us-east-1.amazonaws.com", "bedrock.us-east-1.amazonaws.com.ec2.internal",
+        "bedrock.us-east-1.amazonaws.com.corp.example"}},
+      // Fewer dots than ndots: the search domains first, the name itself last.
+      {"bedrock.us-east-1.amazonaws.com",
+       search,
+       5,
+       {"bedrock.us-east-1.amazonaws.com.ec2.internal",
+        "bedrock.us-east-1.amazonaws.com.corp.example", "bedrock.us-east-1.amazonaws.com"}},
+      // Exactly ndots dots counts as enough.
+      {"a.b.c.d", {"x"}, 3, {"a.b.c.d", "a.b.c.d.x"}},
+      // A trailing dot is absolute: no search, the dot dropped for the query.
+      {"bedrock.us-east-1.amazonaws.com.", search, 5, {"bedrock.us-east-1.amazonaws.com"}},
+      {"bedrock.us-east-1.amazonaws.com", {}, 1, {"bedrock.us-east-1.amazonaws.com"}},
+      {"bedrock.us-east-1.amazonaws.com", {""}, 1, {"bedrock.us-east-1.amazonaws.com"}},
+      {"host", search, 0, {"host", "host.ec2.internal", "host.corp.example"}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(search_candidates(c.name, c.search, c.ndots), c.expected) << c.name << " " << c.ndots;
+  }
+}
+
+TEST(DnsAnswer, SearchGoesOnAfterMissesOnly) {
+  for (const char* status : {"nxdomain", "nodata", "servfail"}) {
+    ResolverAnswer answer;
+    answer.status = status;
+    EXPECT_TRUE(search_continues_after(answer)) << status;
+  }
+  for (const char* status : {"ok", "timeout", "refused", "error"}) {
+    ResolverAnswer answer;
+    answer.status = status;
+    EXPECT_FALSE(search_continues_after(answer)) << status;
+  }
+}
+
 }  // namespace
 }  // namespace bedrock_reach

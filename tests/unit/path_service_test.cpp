@@ -67,6 +67,11 @@ struct Fixture {
     instance.macs.push_back(mac);
 
     topology.api_reachable = true;
+    topology.read_actions = {"DescribeVpcs",           "DescribeVpcAttribute",
+                             "DescribeVpcEndpoints",   "DescribeNetworkInterfaces",
+                             "DescribeSubnets",        "DescribeRouteTables",
+                             "DescribeSecurityGroups", "DescribeNetworkAcls",
+                             "DescribeDhcpOptions"};
     topology.vpc = Vpc{kVpc, {"10.0.0.0/16"}, {}, "dopt-1", false};
     topology.dns_attributes = {true, true};
     topology.subnets = {{kSubnetA, kVpc, "10.0.1.0/24", {}, "us-east-1a", "use1-az4"},
@@ -293,7 +298,14 @@ TEST(ServicePath, EndpointMissingNotClaimedWithoutEvidence) {
       find(analyze_service_path(fx.input({answer("54.239.28.85", "public")})), "ENDPOINT_MISSING"),
       nullptr);
   fx.topology.denied_actions.clear();
-  fx.topology.api_reachable = false;
+  // A read that failed (500, throttled to the end, cut by the deadline) proves nothing either.
+  fx.topology.unread_actions = {"DescribeVpcEndpoints"};
+  EXPECT_EQ(
+      find(analyze_service_path(fx.input({answer("54.239.28.85", "public")})), "ENDPOINT_MISSING"),
+      nullptr);
+  // Nor does a read that never answered.
+  fx.topology.unread_actions.clear();
+  fx.topology.read_actions = {"DescribeVpcs"};
   EXPECT_EQ(
       find(analyze_service_path(fx.input({answer("54.239.28.85", "public")})), "ENDPOINT_MISSING"),
       nullptr);

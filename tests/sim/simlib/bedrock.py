@@ -85,6 +85,9 @@ def success(action, resource, region):
 
 class BedrockHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, a kept-alive connection waits for
+    # the client's delayed ACK (~40 ms) before the body. Real AWS front ends do not stall like that.
+    disable_nagle_algorithm = True
     server_version = ""
     sys_version = ""
 
