@@ -4,6 +4,7 @@
 
 #include "render/render.hpp"
 #include "render/render_util.hpp"
+#include "render/renderers.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -102,7 +103,9 @@ json finding_to_json(const Finding& f) {
 
 }  // namespace
 
-json report_to_json(const Report& report) {
+json report_to_json(const Report& report) { return report_to_json(report, true); }
+
+json report_to_json(const Report& report, bool with_services) {
   json instance = nullptr;
   if (report.instance) {
     const auto& i = *report.instance;
@@ -113,7 +116,9 @@ json report_to_json(const Report& report) {
                     {"subnet_id", text_or_null(i.subnet_id)}};
   }
   json services = json::array();
-  for (const auto& s : report.services) services.push_back(service_to_json(s));
+  if (with_services) {
+    for (const auto& s : report.services) services.push_back(service_to_json(s));
+  }
   json findings = json::array();
   for (const auto& ordered : render_detail::order_findings(report.findings)) {
     findings.push_back(finding_to_json(*ordered.finding));
@@ -137,4 +142,36 @@ json report_to_json(const Report& report) {
   };
 }
 
+namespace render_detail {
+
+std::string render_json(const Report& report) {
+  // The same text as report_to_json(report).dump(2), built one service at a time into one
+  // buffer: with a thousand addresses the whole document as a JSON tree, plus the copies of a
+  // growing string, cost ~5 MiB more than the text itself.
+  constexpr auto kReplace = json::error_handler_t::replace;  // strings are valid UTF-8 already
+  std::string head = report_to_json(report, false).dump(2, ' ', false, kReplace) + "\n";
+  const std::string placeholder = "\n  \"services\": []";
+  auto at = head.find(placeholder);
+  if (report.services.empty() || at == std::string::npos) {
+    return report.services.empty() ? head
+                                   : report_to_json(report).dump(2, ' ', false, kReplace) + "\n";
+  }
+  std::string out;
+  out.append(head, 0, at);
+  out += "\n  \"services\": [";
+  for (std::size_t i = 0; i < report.services.size(); ++i) {
+    std::string element = service_to_json(report.services[i]).dump(2, ' ', false, kReplace);
+    if (i == 0) out.reserve(head.size() + (element.size() + 64) * report.services.size() * 11 / 10);
+    out += i == 0 ? "\n    " : ",\n    ";
+    for (char c : element) {
+      out.push_back(c);
+      if (c == '\n') out += "    ";
+    }
+  }
+  out += "\n  ]";
+  out.append(head, at + placeholder.size(), std::string::npos);
+  return out;
+}
+
+}  // namespace render_detail
 }  // namespace bedrock_reach

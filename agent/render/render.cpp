@@ -47,13 +47,4 @@ std::string render_report(const Report& report, OutputFormat format, const Rende
   return render_detail::render_text(report, options);
 }
 
-namespace render_detail {
-
-std::string render_json(const Report& report) {
-  // Strings are already valid UTF-8; replace is a second line of defence, never a throw.
-  return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-         "\n";
-}
-
-}  // namespace render_detail
 }  // namespace bedrock_reach

@@ -30,5 +30,7 @@ std::string render_report(const Report& report, OutputFormat format, const Rende
 /// The JSON contract (design.md, docs/report.schema.json). Every string is valid UTF-8, so
 /// dump() never throws; non-finite numbers become 0.
 nlohmann::json report_to_json(const Report& report);
+/// Without `services` (an empty array) when with_services is false: render_json streams them.
+nlohmann::json report_to_json(const Report& report, bool with_services);
 
 }  // namespace bedrock_reach

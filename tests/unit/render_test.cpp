@@ -38,6 +38,18 @@ TEST(RenderFormat, ParsesEveryNameAndNothingElse) {
   EXPECT_FALSE(parse_output_format("yaml"));
 }
 
+TEST(RenderJson, StreamedTextEqualsTheWholeTreeDumped) {
+  // render_json() builds the services one at a time; the text must not change.
+  Report hostile = samples::healthy_report();
+  hostile.services.at(0).name = "svc \"with\": [] \n\u00e9";
+  for (const Report& report : {samples::healthy_report(), samples::nat_route_report(),
+                               samples::off_ec2_report(), samples::base_report(), hostile}) {
+    std::string whole =
+        report_to_json(report).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    EXPECT_EQ(render_report(report, OutputFormat::json, RenderOptions{}), whole);
+  }
+}
+
 TEST(RenderJson, HealthyReportCarriesTheContract) {
   const json j = report_to_json(samples::healthy_report());
   EXPECT_EQ(j["schema_version"], 1);
