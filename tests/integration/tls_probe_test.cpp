@@ -116,6 +116,23 @@ class TlsProbeTest : public ::testing::Test {
     c.source = "environment";
     return c;
   }
+  /// bedrock-runtime behind the SigV4-verifying fake (secret kSecret), probed with `creds`.
+  struct SignedRun {
+    std::unique_ptr<TlsServer> fake;
+    TlsProbeOutput out;
+  };
+  SignedRun run_signed(BedrockBehavior behavior, Credentials creds, bool signed_call = true) {
+    BedrockFakeOptions options;
+    options.secret_access_key = kSecret;
+    options.behavior = behavior;
+    SignedRun result;
+    result.fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
+    auto request = request_for(*result.fake);
+    request.credentials = &creds;
+    request.signed_call = signed_call;
+    result.out = run(request);
+    return result;
+  }
 
   EpollLoop loop_;
   CurlClient curl_{loop_};
@@ -317,13 +334,9 @@ TEST_F(TlsProbeTest, DeadlineCutsStalledHandshake) {
 // ---- signed calls against the SigV4-verifying fake ----
 
 TEST_F(TlsProbeTest, SignedRuntimeCallAllowed) {
+  auto [fake, out] = run_signed(BedrockBehavior::allow, credentials());
   BedrockFakeOptions options;
   options.secret_access_key = kSecret;
-  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
-  auto creds = credentials();
-  auto request = request_for(*fake);
-  request.credentials = &creds;
-  auto out = run(request);
   EXPECT_TRUE(out.result.ok) << out.result.detail;
   EXPECT_EQ(out.result.signed_call, "allowed") << codes(out);
   EXPECT_EQ(out.result.signed_status, 400);
@@ -356,14 +369,7 @@ TEST_F(TlsProbeTest, SignedControlPlaneListFoundationModelsWithSessionToken) {
 TEST_F(TlsProbeTest, SignedCallDeniedByEndpointPolicy) {
   for (auto behavior :
        {BedrockBehavior::deny_policy_explicit, BedrockBehavior::deny_policy_implicit}) {
-    BedrockFakeOptions options;
-    options.secret_access_key = kSecret;
-    options.behavior = behavior;
-    auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
-    auto creds = credentials();
-    auto request = request_for(*fake);
-    request.credentials = &creds;
-    auto out = run(request);
+    auto [fake, out] = run_signed(behavior, credentials());
     EXPECT_TRUE(out.result.ok);  // the network is fine
     EXPECT_EQ(out.result.signed_call, "denied-policy");
     ASSERT_EQ(out.findings.size(), 1u) << codes(out);
@@ -373,28 +379,15 @@ TEST_F(TlsProbeTest, SignedCallDeniedByEndpointPolicy) {
 }
 
 TEST_F(TlsProbeTest, SignedCallDeniedByIam) {
-  BedrockFakeOptions options;
-  options.secret_access_key = kSecret;
-  options.behavior = BedrockBehavior::deny_iam;
-  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
-  auto creds = credentials();
-  auto request = request_for(*fake);
-  request.credentials = &creds;
-  auto out = run(request);
+  auto [fake, out] = run_signed(BedrockBehavior::deny_iam, credentials());
   EXPECT_EQ(out.result.signed_call, "denied-iam");
   ASSERT_EQ(out.findings.size(), 1u) << codes(out);
   EXPECT_EQ(out.findings[0].code, "SIGNED_CALL_DENIED_IAM");
 }
 
 TEST_F(TlsProbeTest, WrongSecretIsCredentialsInvalidAndNeverLeaks) {
-  BedrockFakeOptions options;
-  options.secret_access_key = kSecret;
-  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
   const std::string wrong_secret = "notTheRightSecretKeyButLongEnough0123456789";
-  auto creds = credentials(wrong_secret, kToken);
-  auto request = request_for(*fake);
-  request.credentials = &creds;
-  auto out = run(request);
+  auto [fake, out] = run_signed(BedrockBehavior::allow, credentials(wrong_secret, kToken));
   EXPECT_EQ(out.result.signed_call, "credentials-invalid");
   ASSERT_EQ(out.findings.size(), 1u) << codes(out);
   EXPECT_EQ(out.findings[0].code, "CREDENTIALS_INVALID");
@@ -411,14 +404,7 @@ TEST_F(TlsProbeTest, WrongSecretIsCredentialsInvalidAndNeverLeaks) {
 }
 
 TEST_F(TlsProbeTest, NoSignedFlagSkipsTheSignedCall) {
-  BedrockFakeOptions options;
-  options.secret_access_key = kSecret;
-  auto fake = server(runtime_cert(), TlsServerMode::normal, test::bedrock_fake(options));
-  auto creds = credentials();
-  auto request = request_for(*fake);
-  request.credentials = &creds;
-  request.signed_call = false;
-  auto out = run(request);
+  auto [fake, out] = run_signed(BedrockBehavior::allow, credentials(), /*signed_call=*/false);
   EXPECT_EQ(out.result.signed_call, "");
   EXPECT_NE(out.result.signed_skipped_reason.find("--no-signed"), std::string::npos);
   EXPECT_EQ(fake->requests().size(), 1u);
