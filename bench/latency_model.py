@@ -4,9 +4,9 @@ D = dns.delay_ms (every Amazon-resolver reply), R = tls.first_flight_delay_ms (b
 Bedrock listener; the EC2 API listener has no such delay), M = imds.delay_ms (every IMDS request),
 A = ec2_api.delay_ms (every EC2 API request). Loopback round trips and all CPU work count as zero.
 
-bound_code: the chains as the code schedules them (agent/check/check_run.cpp, agent/aws/imds.cpp,
-agent/aws/topology_discovery.cpp, probes/dns/dns_probe.cpp, probes/tls/tls_probe.cpp,
-probes/http/curl_client.cpp), with a check run the way a user on EC2 runs it (no --region/AWS_REGION):
+bound_code: the chains as the code schedules them (agent/check/check_run.cpp, probes/aws/imds.cpp,
+probes/aws/topology_discovery.cpp, probes/dns/dns_probe.cpp, probes/tls/tls_probe.cpp,
+core/http/curl_client.cpp), with a check run the way a user on EC2 runs it (no --region/AWS_REGION):
   IMDS   token PUT -> stage one (region, AZ, MAC list, role name, ... all at once) -> stage two (role
          credentials and per-MAC VPC facts, all at once): 3M. The credentials chain then needs no I/O.
   DNS    starts when placement/region has answered (IMDS stage one, 2M; at once with --region), then A

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "aws/partition.hpp"
 #include "bedrock_reach/probe.hpp"
 #include "classify/address_class.hpp"
 #include "dns/dns_rules.hpp"
@@ -84,7 +83,7 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
       facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
   const Topology* topology = facts.topology;
   ServiceResult service{.name = target.service, .hostname = target.hostname};
-  std::string service_name = privatelink_service_name(facts.region->region, target.service);
+  std::string service_name = facts.region->privatelink_service_name(target.service);
   const VpcEndpoint* endpoint =
       topology != nullptr
           ? find_interface_endpoint(*topology, service_name, topology->vpc ? topology->vpc->id : "")
@@ -164,9 +163,9 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
         auto parsed = IpAddress::parse(host);
         entry.klass = parsed ? classify_address(*parsed, classify) : "proxy";
       }
-      entry.tls_via_proxy = fact.output->result;
+      entry.tls_via_proxy = fact.output->data;
     } else {
-      address_entry(service, fact.address).tls = fact.output->result;
+      address_entry(service, fact.address).tls = fact.output->data;
     }
   }
   if (facts.config->use_proxy && proxy_for(*facts.proxy, target.hostname, 443))
@@ -179,7 +178,7 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
 Report assemble_report(const CheckFacts& facts) {
   Report report;
   if (facts.region) {
-    report.region = facts.region->region;
+    report.region = facts.region->name;
     report.region_source = facts.region->source;
   }
   for (const auto& [phase, ms] : facts.timings) report.timings.push_back(PhaseTiming{phase, ms});

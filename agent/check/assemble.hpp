@@ -8,9 +8,9 @@
 
 #include "aws/credentials_chain.hpp"
 #include "aws/imds.hpp"
+#include "aws/region.hpp"
 #include "bedrock_reach/report.hpp"
 #include "bedrock_reach/topology.hpp"
-#include "check/region.hpp"
 #include "config/config.hpp"
 #include "dns/dns_probe.hpp"
 #include "dns/hosts_file.hpp"
@@ -24,13 +24,12 @@ struct TlsFact {
   std::string service;
   std::string address;  // empty for a probe through the proxy (the proxy resolves the name)
   bool via_proxy = false;
-  const TlsProbeOutput* output = nullptr;
+  const ProbeOutcome<TlsResult>* output = nullptr;
 };
 
 struct CheckFacts {
   const Config* config = nullptr;
-  std::optional<RegionChoice> region;
-  std::optional<Partition> partition;
+  std::optional<Region> region;  // nullopt: no Region (see `fatal`)
   const std::vector<Target>* targets = nullptr;
   const std::vector<Finding>* fatal = nullptr;
   const HostsFile* hosts = nullptr;

@@ -1,9 +1,13 @@
 #pragma once
 // One check: the orchestration every caller shares (the CLI's `check`, the daemon's interval).
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "aws/region.hpp"
 #include "bedrock_reach/environment.hpp"
 #include "bedrock_reach/report.hpp"
 #include "config/config.hpp"
@@ -17,11 +21,17 @@ namespace bedrock_reach {
 struct CheckRequest {
   Config config;
   Environment environment;
-  std::string region_flag;  // --region, highest precedence
-  // File locations, injectable for tests.
+  /// The Region chosen at the edge before the check (flag, environment, config); nullopt: the
+  /// check asks instance metadata.
+  std::optional<Region> region;
+  // Where things are on a real instance; tests point them at files and fakes on loopback.
   std::string resolv_conf_path = "/etc/resolv.conf";
   std::string hosts_path = "/etc/hosts";
   std::string nsswitch_path = "/etc/nsswitch.conf";
+  std::vector<std::string> amazon_resolvers{"169.254.169.253"};  // asked directly, at once
+  bool amazon_resolver_at_vpc_base = true;  // also VPC base + 2 once IMDS names the CIDR
+  std::uint16_t dns_port = 53;              // resolv.conf nameservers' port
+  int tls_port = 443;                       // every probed Bedrock address's port
   /// Called about every 250 ms while the check runs (on the check's thread): the step still
   /// running, elapsed time, and TLS probes done of started. Empty: no progress reports.
   std::function<void(std::string_view phase, double elapsed_ms, std::size_t done,

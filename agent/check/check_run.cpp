@@ -6,15 +6,14 @@
 #include <chrono>
 #include <ctime>
 
-#include "aws/partition.hpp"
 #include "bedrock_reach/ip.hpp"
 #include "check/assemble.hpp"
+#include "http/curl_client.hpp"
+#include "loop/epoll_loop.hpp"
 #include "version.hpp"
 
 namespace bedrock_reach {
 namespace {
-
-constexpr const char* kAmazonResolverLinkLocal = "169.254.169.253";
 
 double ms_since(TimePoint start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
@@ -31,11 +30,13 @@ std::string utc_now_rfc3339() {
 
 }  // namespace
 
-CheckRun::CheckRun(const CheckRequest& request, spdlog::logger& log)
+CheckRun::CheckRun(const CheckRequest& request, EventLoop& loop, HttpClient& http,
+                   spdlog::logger& log)
     : request_(request),
       log_(log),
-      curl_(loop_),
-      limited_(curl_, static_cast<std::size_t>(request.config.max_concurrency)),
+      loop_(loop),
+      http_(http),
+      limited_(http_, static_cast<std::size_t>(request.config.max_concurrency)),
       ctx_{loop_, SteadyClock::now() + Millis(request.config.timeout_ms), log},
       started_(SteadyClock::now()) {}
 
@@ -55,17 +56,15 @@ void CheckRun::start() {
   proxy_ = ProxyConfig::from_environment(env);
   ca_bundle_ = env.get("AWS_CA_BUNDLE").value_or("");
 
-  if (auto choice = choose_region(request_.region_flag, env, request_.config.region)) {
-    if (!set_region(*choice)) return;
-  }
-  discover_instance(
-      ctx_, curl_, ImdsOptions::from_environment(env),
-      [this](const std::string& region) { on_region_from_imds(region); },
-      [this](ProbeOutcome<InstanceContext> outcome) { on_instance(std::move(outcome)); });
+  if (request_.region && !set_region(*request_.region)) return;
+  ImdsRequest imds{ImdsOptions::from_environment(env), nullptr,
+                   [this](const std::string& region) { on_region_from_imds(region); }};
+  probe_imds(ctx_, http_, imds,
+             [this](ProbeOutcome<InstanceContext> outcome) { on_instance(std::move(outcome)); });
   if (region_) {
     // The host path and resolv.conf servers need nothing from IMDS; VPC+2 joins when known.
     start_dns(
-        default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+        default_resolvers(resolv_conf_, request_.amazon_resolvers, request_.config.resolvers));
   }
   // Only TLS needs this, and /proc/net reads take milliseconds in a namespace: on a later loop
   // turn than the first IMDS and DNS sends.
@@ -76,29 +75,27 @@ void CheckRun::start() {
   });
 }
 
-bool CheckRun::set_region(const RegionChoice& choice) {
-  auto partition = partition_for_region(choice.region);
-  auto targets = partition ? build_targets(
-                                 choice.region,
-                                 [&] {
-                                   auto services = request_.config.services;
-                                   for (const auto& extra : request_.config.extra_services)
-                                     services.push_back(extra);
-                                   return services;
-                                 }(),
-                                 request_.config.fips)
-                           : tl::unexpected(partition.error());
-  if (!partition || !targets) {
-    const Error& error = partition ? targets.error() : partition.error();
-    Finding f =
-        make_finding("REGION_UNKNOWN", "", "", error.message + " (from " + choice.source + ")");
-    fatal_.push_back(std::move(f));
+bool CheckRun::set_region(const Region& region) {
+  auto services = request_.config.services;
+  for (const auto& extra : request_.config.extra_services) services.push_back(extra);
+  auto targets = build_targets(region, services, request_.config.fips);
+  if (!targets) {
+    fatal_.push_back(make_finding("REGION_UNKNOWN", "", "",
+                                  targets.error().message + " (from " + region.source + ")"));
     return false;
   }
-  region_ = choice;
-  partition_ = *partition;
-  targets_ = *targets;
+  region_ = region;
+  targets_ = std::move(*targets);
   return true;
+}
+
+bool CheckRun::set_region_from_imds(const std::string& name) {
+  auto region = make_region(name, "imds");
+  if (!region) {
+    fatal_.push_back(make_finding("REGION_UNKNOWN", "", "", region.error().message));
+    return false;
+  }
+  return set_region(*region);
 }
 
 void CheckRun::start_dns(const std::vector<ResolverSpec>& resolvers) {
@@ -114,8 +111,9 @@ void CheckRun::start_dns(const std::vector<ResolverSpec>& resolvers) {
   options.resolv_conf_path = request_.resolv_conf_path;
   options.hosts_path = request_.hosts_path;
   options.nsswitch_path = request_.nsswitch_path;
-  resolve_targets(
-      ctx_, targets_, fresh, options,
+  options.dns_port = request_.dns_port;
+  probe_dns(
+      ctx_, DnsProbeRequest{targets_, std::move(fresh), std::move(options)},
       [this](ProbeOutcome<std::vector<NameResolution>> outcome) { on_dns(std::move(outcome)); });
 }
 
@@ -135,8 +133,8 @@ void CheckRun::on_dns(ProbeOutcome<std::vector<NameResolution>> outcome) {
 void CheckRun::on_region_from_imds(const std::string& region) {
   // The names depend on the Region alone: resolve them while the rest of IMDS is still read.
   if (region_ || !fatal_.empty()) return;
-  if (!set_region(RegionChoice{region, "imds"})) return;
-  start_dns(default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+  if (!set_region_from_imds(region)) return;
+  start_dns(default_resolvers(resolv_conf_, request_.amazon_resolvers, request_.config.resolvers));
 }
 
 void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
@@ -157,11 +155,12 @@ void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
                                     "is unavailable)"));
       return;
     }
-    if (!set_region(RegionChoice{identity->region, "imds"})) return;
+    if (!set_region_from_imds(identity->region)) return;
     start_dns(
-        default_resolvers(resolv_conf_, {kAmazonResolverLinkLocal}, request_.config.resolvers));
+        default_resolvers(resolv_conf_, request_.amazon_resolvers, request_.config.resolvers));
   }
-  if (identity != nullptr && identity->primary() != nullptr) {
+  if (request_.amazon_resolver_at_vpc_base && identity != nullptr &&
+      identity->primary() != nullptr) {
     // VPC base + 2 of the primary CIDR: where EC2 places the Amazon resolver.
     std::vector<ResolverSpec> amazon;
     for (const auto& address : amazon_resolver_addresses(identity->primary()->vpc_ipv4_cidrs)) {
@@ -184,19 +183,18 @@ void CheckRun::start_topology() {
   DiscoveryInput input;
   input.identity = *identity;
   for (const auto& target : targets_) {
-    input.service_names.push_back(privatelink_service_name(region_->region, target.service));
+    input.service_names.push_back(region_->privatelink_service_name(target.service));
   }
   topology_pending_ = true;
   topology_ran_ = true;
-  auto options = Ec2Options::from_environment(
-      request_.environment, region_->region, partition_ ? partition_->dns_suffix : "amazonaws.com");
+  auto options = Ec2Options::from_environment(request_.environment, *region_);
   // Discovery is context for the verdict, not the data path: it stops a little before the
   // check's deadline and a slow API becomes API_UNREACHABLE (what could not be read stays
   // "could not check"), instead of CHECK_DEADLINE cutting the whole check.
   Millis reserve = std::clamp(Millis(request_.config.timeout_ms / 10), Millis(50), Millis(300));
   ProbeContext discovery_ctx{loop_, ctx_.deadline - reserve, log_};
-  discover_topology(
-      discovery_ctx, limited_, options, *credentials_->credentials, input,
+  probe_topology(
+      discovery_ctx, limited_, TopologyRequest{options, *credentials_->credentials, input},
       [this](ProbeOutcome<Topology> outcome) {
         topology_pending_ = false;
         discovery_ms_ = ms_since(started_);
@@ -251,16 +249,17 @@ void CheckRun::start_tls(const Target& target, const std::string& address, bool 
   probe.service = target.service;
   probe.hostname = target.hostname;
   probe.signing_name = target.signing_name;
-  probe.region = region_->region;
+  probe.region = region_->name;
   probe.address = address;
   probe.ca_bundle = ca_bundle_;
   probe.credentials =
       credentials_ && credentials_->credentials ? &*credentials_->credentials : nullptr;
   probe.signed_call = request_.config.signed_calls;
   probe.cert_expiry_warning_days = request_.config.cert_expiry_warning_days;
+  probe.port = request_.tls_port;
   if (via_proxy) probe.proxy_url = proxy_for(proxy_, target.hostname, 443);
   ++tls_pending_;
-  probe_tls(ctx_, limited_, probe, [this, key](TlsProbeOutput output) {
+  probe_tls(ctx_, limited_, probe, [this, key](ProbeOutcome<TlsResult> output) {
     --tls_pending_;
     tls_ms_ = ms_since(started_);
     if (output.cut_by_deadline) cut_steps_.push_back("TLS " + key.service + " " + key.address);
@@ -290,7 +289,7 @@ void CheckRun::finish_after_deadline() {
   // Cancelling completes every outstanding exchange through its callback; probes with their own
   // deadline timers fire on the next iterations, so give the loop a short grace to settle.
   limited_.cancel_all();
-  curl_.cancel_all();
+  http_.cancel_all();
   loop_.run_until([this] { return finished(); }, SteadyClock::now() + Millis(200));
   if (tls_pending_ > 0) cut_steps_.push_back(std::to_string(tls_pending_) + " TLS probes");
 }
@@ -299,7 +298,6 @@ Report CheckRun::assemble() {
   CheckFacts facts;
   facts.config = &request_.config;
   facts.region = region_;
-  facts.partition = partition_;
   facts.targets = &targets_;
   facts.fatal = &fatal_;
   facts.hosts = &hosts_;
@@ -327,7 +325,9 @@ Report CheckRun::assemble() {
 }
 
 Report run_check(const CheckRequest& request, spdlog::logger& log) {
-  CheckRun run(request, log);
+  EpollLoop loop;
+  CurlClient curl(loop);
+  CheckRun run(request, loop, curl, log);
   return run.run();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One check's state machine on one event loop. Independent work starts at once (IMDS and DNS);
 // each later step starts the moment its inputs exist: EC2 discovery after the instance and its
-// credentials are known, each TLS probe as soon as the host path returned its address.
+// credentials are known, each TLS probe as soon as the host path returned its address. The loop
+// and the HTTP client come in as interfaces, so a whole check runs in-process against fakes.
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,23 +15,22 @@
 #include "aws/topology_discovery.hpp"
 #include "bedrock_reach/probe.hpp"
 #include "check/check.hpp"
-#include "check/region.hpp"
 #include "dns/dns_probe.hpp"
 #include "dns/hosts_file.hpp"
 #include "dns/resolv_conf.hpp"
 #include "dns/targets.hpp"
-#include "http/curl_client.hpp"
 #include "http/limited_client.hpp"
-#include "loop/epoll_loop.hpp"
+#include "net/ipv6_connectivity.hpp"
 #include "proxy/proxy_config.hpp"
-#include "tls/ipv6_connectivity.hpp"
 #include "tls/tls_probe.hpp"
 
 namespace bedrock_reach {
 
 class CheckRun {
  public:
-  CheckRun(const CheckRequest& request, spdlog::logger& log);
+  /// `loop` and `http` (any HttpClient on that loop) must outlive the run; the run bounds its
+  /// own concurrency on top of `http` (config max_concurrency).
+  CheckRun(const CheckRequest& request, EventLoop& loop, HttpClient& http, spdlog::logger& log);
   Report run();
 
  private:
@@ -43,7 +43,8 @@ class CheckRun {
 
   void start();
   void on_instance(ProbeOutcome<InstanceContext> outcome);
-  bool set_region(const RegionChoice& choice);
+  bool set_region(const Region& region);
+  bool set_region_from_imds(const std::string& name);
   void on_region_from_imds(const std::string& region);
   void start_dns(const std::vector<ResolverSpec>& resolvers);
   void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome);
@@ -57,14 +58,13 @@ class CheckRun {
 
   const CheckRequest& request_;
   spdlog::logger& log_;
-  EpollLoop loop_;
-  CurlClient curl_;
+  EventLoop& loop_;
+  HttpClient& http_;
   LimitedHttpClient limited_;
   ProbeContext ctx_;
   TimePoint started_;
 
-  std::optional<RegionChoice> region_;
-  std::optional<Partition> partition_;
+  std::optional<Region> region_;
   std::vector<Target> targets_;
   std::vector<Finding> fatal_;  // REGION_UNKNOWN and the like: nothing else can run
   ResolvConf resolv_conf_;
@@ -92,7 +92,7 @@ class CheckRun {
   std::vector<Finding> topology_findings_;
   double discovery_ms_ = 0;
 
-  std::map<TlsKey, TlsProbeOutput> tls_;
+  std::map<TlsKey, ProbeOutcome<TlsResult>> tls_;
   std::set<TlsKey> tls_started_;
   int tls_pending_ = 0;
   double tls_ms_ = 0;

@@ -1,4 +1,3 @@
 target_sources(br_agent PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/check_run.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/assemble.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/region.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/assemble.cpp)

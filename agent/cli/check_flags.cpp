@@ -2,9 +2,6 @@
 
 #include <cmath>
 
-#include "check/region.hpp"
-#include "dns/targets.hpp"
-
 namespace bedrock_reach {
 
 void add_check_options(CLI::App* command, CheckFlags& flags) {
@@ -64,13 +61,11 @@ void apply_check_flags(const CheckFlags& flags, Config& config) {
   }
 }
 
-void require_plausible_region(const std::string& region_flag, const Environment& env,
-                              const Config& config) {
-  if (auto choice = choose_region(region_flag, env, config.region)) {
-    if (auto partition = partition_for_region(choice->region); !partition) {
-      throw ConfigError(partition.error().message + " (from " + choice->source + ")");
-    }
-  }
+std::optional<Region> region_for_check(const std::string& region_flag, const Environment& env,
+                                       const Config& config) {
+  auto chosen = region_from_settings(region_flag, env, config.region);
+  if (!chosen) throw ConfigError(chosen.error().message);
+  return *chosen;
 }
 
 }  // namespace bedrock_reach

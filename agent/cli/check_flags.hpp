@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/region.hpp"
 #include "bedrock_reach/environment.hpp"
 #include "cli/common.hpp"
 
@@ -27,9 +28,10 @@ struct CheckFlags {
 void add_check_options(CLI::App* command, CheckFlags& flags);
 /// Flags override the config file; throws ConfigError for impossible values.
 void apply_check_flags(const CheckFlags& flags, Config& config);
-/// A Region given by flag, environment or config that matches no partition is a usage error:
-/// throws ConfigError with one line naming it and where it came from. Queries nothing.
-void require_plausible_region(const std::string& region_flag, const Environment& env,
-                              const Config& config);
+/// The Region chosen before instance metadata is read (flag > AWS_REGION > AWS_DEFAULT_REGION >
+/// config; nullopt: ask IMDS). One that matches no partition is a usage error: throws ConfigError
+/// with one line naming it and where it came from. Queries nothing.
+std::optional<Region> region_for_check(const std::string& region_flag, const Environment& env,
+                                       const Config& config);
 
 }  // namespace bedrock_reach

@@ -59,7 +59,7 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
     apply_agent_flags(flags, config);
     // As `check` does: a Region that cannot exist is a usage error (exit 3, or a rejected
     // reload), not a stream of unknown reports.
-    require_plausible_region(flags.check.region, environment, config);
+    (void)region_for_check(flags.check.region, environment, config);
     return config;
   };
   Config config = load();
@@ -75,7 +75,10 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
       CheckRequest request;
       request.config = effective;
       request.environment = environment;
-      request.region_flag = region;
+      // load() validated this Region for this very config (at start and on every reload).
+      if (auto chosen = region_from_settings(region, environment, effective.region)) {
+        request.region = *chosen;
+      }
       return run_check(request, *logger);
     };
   }

@@ -35,9 +35,8 @@ int run_check_command(const ConfigSource& source, const CheckCommandOptions& opt
   CheckRequest request;
   request.config = config;
   request.environment = Environment::from_process();
-  request.region_flag = options.flags.region;
   // A bad Region is a usage error: one clear line, exit 3, and nothing is queried.
-  require_plausible_region(request.region_flag, request.environment, config);
+  request.region = region_for_check(options.flags.region, request.environment, config);
 
   auto log = make_stderr_logger("check", options.flags.verbose ? "debug" : "warn");
   // A progress line on stderr for checks that take more than about a second, on a TTY only,

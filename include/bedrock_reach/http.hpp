@@ -1,6 +1,6 @@
 #pragma once
 // HTTP(S) exchange as plain values, so pure rules (IMDS, EC2, Bedrock reply classification)
-// never see libcurl. The curl adapter (probes/http) is the only code that performs them.
+// never see libcurl. The curl adapter (core/http) is the only code that performs them.
 #include <optional>
 #include <string>
 #include <utility>

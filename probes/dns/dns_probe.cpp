@@ -343,7 +343,7 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
     }
     log_.debug("dns: {} names x {} resolvers in {:.1f} ms{}", targets_.size(), resolvers_.size(),
                outcome.elapsed_ms, outcome.cut_by_deadline ? " (cut by deadline)" : "");
-    // Deliver on the next loop iteration: never inside resolve_targets() itself. Channels may be
+    // Deliver on the next loop iteration: never inside probe_dns() itself. Channels may be
     // inside ares_process_fd right now, so they are destroyed there too (after `done`).
     struct Delivery {
       ProbeCallback<std::vector<NameResolution>> done;
@@ -389,10 +389,10 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
 
 }  // namespace
 
-void resolve_targets(ProbeContext& ctx, const std::vector<Target>& targets,
-                     const std::vector<ResolverSpec>& resolvers, const DnsPlanOptions& options,
-                     ProbeCallback<std::vector<NameResolution>> done) {
-  auto run = std::make_shared<ResolveRun>(ctx, targets, resolvers, options, std::move(done));
+void probe_dns(ProbeContext& ctx, const DnsProbeRequest& request,
+               ProbeCallback<std::vector<NameResolution>> done) {
+  auto run = std::make_shared<ResolveRun>(ctx, request.targets, request.resolvers, request.options,
+                                          std::move(done));
   run->start();
 }
 

@@ -64,11 +64,17 @@ std::vector<ResolverSpec> default_resolvers(const ResolvConf& resolv_conf,
 /// primary IPv4 CIDR plus two (10.0.0.0/16 -> 10.0.0.2) when the CIDR is known and valid.
 std::vector<std::string> amazon_resolver_addresses(const std::vector<std::string>& vpc_ipv4_cidrs);
 
+struct DnsProbeRequest {
+  std::vector<Target> targets;
+  std::vector<ResolverSpec> resolvers;
+  DnsPlanOptions options;
+};
+
 /// All queries at once on ctx.loop; `done` runs exactly once, on the loop: when every answer is
 /// in, or at ctx.deadline (then unanswered ones are "timeout" and cut_by_deadline is true).
-/// Findings are left to dns_findings(), which needs the topology.
-void resolve_targets(ProbeContext& ctx, const std::vector<Target>& targets,
-                     const std::vector<ResolverSpec>& resolvers, const DnsPlanOptions& options,
-                     ProbeCallback<std::vector<NameResolution>> done);
+/// The outcome carries no findings: whether an answer is this VPC's endpoint needs the topology,
+/// which arrives independently, so dns_findings() (dns_rules.hpp) judges the answers at assembly.
+void probe_dns(ProbeContext& ctx, const DnsProbeRequest& request,
+               ProbeCallback<std::vector<NameResolution>> done);
 
 }  // namespace bedrock_reach

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "bedrock_reach/ip.hpp"
+#include "bedrock_reach/strings.hpp"
 #include "dns/text_file.hpp"
 
 namespace bedrock_reach {
@@ -16,9 +17,7 @@ constexpr std::size_t kMaxNameBytes = 253;
 constexpr std::size_t kMaxWarnings = 32;
 
 std::string normalise_name(std::string_view name) {
-  std::string out(name.substr(0, kMaxNameBytes + 1));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = strings::lower(name.substr(0, kMaxNameBytes + 1));
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }

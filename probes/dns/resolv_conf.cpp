@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "bedrock_reach/ip.hpp"
+#include "bedrock_reach/strings.hpp"
 #include "dns/text_file.hpp"
 
 namespace bedrock_reach {
@@ -71,9 +72,7 @@ void apply_option(ResolvConf& conf, std::string_view option, int line) {
 }
 
 std::string lower_name(std::string_view name) {
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = strings::lower(name);
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }

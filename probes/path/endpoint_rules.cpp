@@ -3,16 +3,16 @@
 #include <algorithm>
 
 #include "bedrock_reach/probe.hpp"
-#include "path/text.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-using path_text::iequals;
-using path_text::join;
+using strings::iequals;
+using strings::join;
 
 void add_unique(std::vector<std::string>& items, const std::string& value) {
-  if (!value.empty() && !path_text::contains(items, value)) items.push_back(value);
+  if (!value.empty() && !strings::contains(items, value)) items.push_back(value);
 }
 
 bool is_vpce_hostname(const std::string& hostname) {
@@ -129,7 +129,7 @@ std::vector<Finding> endpoint_findings(const Topology& topology, const VpcEndpoi
         az_evidence));
   }
   if (!input.instance_az.empty() && !summary.azs.empty() &&
-      !path_text::contains(summary.azs, input.instance_az)) {
+      !strings::contains(summary.azs, input.instance_az)) {
     az_evidence.push_back("instance AZ: " + input.instance_az);
     out.push_back(make_finding("ENDPOINT_AZ_MISSING", svc, "",
                                "endpoint " + endpoint->id + " has no network interface in " +

@@ -4,12 +4,12 @@
 #include <cstdlib>
 #include <set>
 
-#include "path/text.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-using path_text::iequals;
+using strings::iequals;
 
 bool is_tcp_or_all(const std::string& protocol) {
   return protocol == "-1" || protocol == "6" || iequals(protocol, "tcp") ||
@@ -102,7 +102,7 @@ NaclVerdict evaluate_nacl(const NetworkAcl& acl, const NaclFlow& flow) {
 const NetworkAcl* nacl_for_subnet(const std::vector<NetworkAcl>& acls, const std::string& subnet_id,
                                   const std::string& vpc_id) {
   for (const auto& acl : acls) {
-    if (path_text::contains(acl.subnet_ids, subnet_id)) return &acl;
+    if (strings::contains(acl.subnet_ids, subnet_id)) return &acl;
   }
   for (const auto& acl : acls) {
     if (acl.is_default && (vpc_id.empty() || acl.vpc_id.empty() || acl.vpc_id == vpc_id)) {
@@ -126,7 +126,7 @@ std::string describe_nacl_block(const NaclVerdict& verdict, const NaclFlow& flow
                     (flow.egress ? " to " : " from ") + peer);
   }
   std::string text = "NACL " + verdict.acl_id + (flow.egress ? " outbound " : " inbound ") +
-                     path_text::join(parts, "; ");
+                     strings::join(parts, "; ");
   int total = std::abs(flow.port_to - flow.port_from) + 1;
   if (blocked_ports > 0 && blocked_ports < total) {
     text += " (" + std::to_string(blocked_ports) + " of the " + std::to_string(total) + " ports " +

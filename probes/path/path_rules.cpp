@@ -5,15 +5,15 @@
 #include <map>
 
 #include "bedrock_reach/probe.hpp"
+#include "bedrock_reach/strings.hpp"
 #include "path/nacl_rules.hpp"
 #include "path/sg_rules.hpp"
-#include "path/text.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-using path_text::iequals;
-using path_text::join;
+using strings::iequals;
+using strings::join;
 
 // The inputs with IMDS fallbacks applied, and the route table the instance's subnet uses.
 struct Resolved {
@@ -128,8 +128,8 @@ AddressFacts enrich(AddressFacts facts, const Topology* topo) {
   for (const auto& eni : topo->network_interfaces) {
     bool match = (!facts.eni_id.empty() && eni.id == facts.eni_id) ||
                  (facts.eni_id.empty() &&
-                  (eni.private_ip == facts.ip || path_text::contains(eni.private_ips, facts.ip) ||
-                   path_text::contains(eni.ipv6_addresses, facts.ip)));
+                  (eni.private_ip == facts.ip || strings::contains(eni.private_ips, facts.ip) ||
+                   strings::contains(eni.ipv6_addresses, facts.ip)));
     if (!match) continue;
     if (facts.eni_id.empty()) facts.eni_id = eni.id;
     if (facts.eni_subnet.empty()) facts.eni_subnet = eni.subnet_id;
@@ -143,7 +143,7 @@ AddressFacts enrich(AddressFacts facts, const Topology* topo) {
 const VpcEndpoint* endpoint_owning(const Topology* topo, const std::string& eni_id) {
   if (!topo || eni_id.empty()) return nullptr;
   for (const auto& endpoint : topo->endpoints) {
-    if (path_text::contains(endpoint.network_interface_ids, eni_id)) return &endpoint;
+    if (strings::contains(endpoint.network_interface_ids, eni_id)) return &endpoint;
   }
   return nullptr;
 }

@@ -2,13 +2,13 @@
 
 #include <optional>
 
-#include "path/text.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-using path_text::iequals;
-using path_text::starts_with;
+using strings::iequals;
+using strings::starts_with;
 
 // Length of the longest prefix of `route` that contains `destination`, or nullopt.
 std::optional<int> match_length(const Route& route, const IpAddress& destination,

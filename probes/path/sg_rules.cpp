@@ -1,11 +1,11 @@
 #include "path/sg_rules.hpp"
 
-#include "path/text.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-using path_text::iequals;
+using strings::iequals;
 
 bool protocol_is_all(const std::string& protocol) {
   return protocol == "-1" || iequals(protocol, "all");
@@ -51,7 +51,7 @@ std::string describe_permission(const std::string& group_id, bool egress,
   for (const auto& pair : permission.groups) peers.push_back(pair.group_id);
   std::string text = group_id + (egress ? " egress " : " ingress ") + port_text(permission);
   text += egress ? " -> " : " <- ";
-  text += peers.empty() ? "(nothing)" : path_text::join(peers, ", ");
+  text += peers.empty() ? "(nothing)" : strings::join(peers, ", ");
   return text;
 }
 
@@ -78,7 +78,7 @@ SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const 
       bool matched =
           cidr_list_contains(peer.is_v4() ? permission.ipv4_ranges : permission.ipv6_ranges, peer);
       for (const auto& pair : permission.groups) {
-        if (path_text::contains(flow.peer_group_ids, pair.group_id)) matched = true;
+        if (strings::contains(flow.peer_group_ids, pair.group_id)) matched = true;
       }
       for (const auto& pl : permission.prefix_list_ids) {
         bool known = false;
@@ -100,7 +100,7 @@ SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const 
   if (verdict.result == RuleCheck::allowed) return verdict;
   if (!unknown_reasons.empty()) {
     verdict.result = RuleCheck::unknown;
-    verdict.why_unknown = path_text::join(unknown_reasons, "; ");
+    verdict.why_unknown = strings::join(unknown_reasons, "; ");
   } else {
     verdict.result = RuleCheck::blocked;
   }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "bedrock_reach/ip.hpp"
+#include "bedrock_reach/strings.hpp"
 #include "policy/policy_match.hpp"
 
 namespace bedrock_reach::policy_detail {
@@ -14,14 +15,6 @@ Tri both(Tri a, Tri b) {
 }
 
 Tri negate(Tri t) { return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : Tri::maybe; }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);

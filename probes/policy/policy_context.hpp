@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "bedrock_reach/strings.hpp"
 #include "policy/policy_eval.hpp"
 #include "policy/policy_parse.hpp"
 
@@ -15,8 +16,8 @@ enum class Tri { no, yes, maybe };
 Tri both(Tri a, Tri b);
 Tri negate(Tri t);
 
-std::string lower(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
+using strings::iequals;
+using strings::lower;
 bool istarts_with(std::string_view text, std::string_view prefix);
 bool iends_with(std::string_view text, std::string_view suffix);
 /// Keeps hostile policy text out of messages beyond a short, printable excerpt.

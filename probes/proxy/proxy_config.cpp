@@ -5,18 +5,14 @@
 
 #include "bedrock_reach/ip.hpp"
 #include "bedrock_reach/probe.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
 constexpr std::string_view kImdsAddress = "169.254.169.254";
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using strings::lower;
 
 // First set (non-empty) variable among `names`, with the name that set it.
 std::optional<std::pair<std::string, std::string>> first_set(

@@ -1,6 +1,4 @@
-# TLS/HTTP reachability (issue #7): pure rules, the probe, bounded concurrency, IPv6 check.
+# TLS/HTTP reachability: pure rules and the probe.
 target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/tls_rules.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/tls_probe.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/ipv6_connectivity.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/../http/limited_client.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/tls_probe.cpp)

@@ -17,13 +17,12 @@ struct ProbeState {
   ProbeContext& ctx;
   HttpClient& http;
   TlsProbeRequest request;
-  std::function<void(TlsProbeOutput)> done;
-  TlsProbeOutput output;
+  ProbeCallback<TlsResult> done;
+  ProbeOutcome<TlsResult> output;
   long long now_unix = 0;
   bool capped_by_deadline = false;  // a timeout then means the check ran out of time
 
-  ProbeState(ProbeContext& c, HttpClient& h, TlsProbeRequest r,
-             std::function<void(TlsProbeOutput)> d)
+  ProbeState(ProbeContext& c, HttpClient& h, TlsProbeRequest r, ProbeCallback<TlsResult> d)
       : ctx(c), http(h), request(std::move(r)), done(std::move(d)) {}
 
   std::string where() const {
@@ -102,7 +101,7 @@ struct ProbeState {
 
   void describe_leaf(const std::optional<CertDetails>& leaf) {
     if (!leaf) return;
-    TlsResult& r = output.result;
+    TlsResult& r = output.data;
     r.subject = leaf->subject;
     r.issuer = leaf->issuer;
     r.sans = leaf->sans;
@@ -113,7 +112,7 @@ struct ProbeState {
   }
 
   std::vector<std::string> leaf_evidence() const {
-    const TlsResult& r = output.result;
+    const TlsResult& r = output.data;
     std::vector<std::string> evidence;
     if (!r.version.empty()) evidence.push_back("TLS " + r.version + " " + r.cipher);
     if (!r.subject.empty()) evidence.push_back("certificate subject " + r.subject);
@@ -128,7 +127,7 @@ struct ProbeState {
   }
 
   void fail(const HttpFailure& failure, const std::string& stage) {
-    TlsResult& r = output.result;
+    TlsResult& r = output.data;
     std::string code = failure_code(failure, request.proxy_url.has_value());
     if (failure.kind == ErrorKind::timeout && capped_by_deadline && ctx.remaining() <= Millis{0}) {
       code = "CHECK_DEADLINE";
@@ -161,9 +160,9 @@ struct ProbeState {
 };
 
 void run_signed(const std::shared_ptr<ProbeState>& state, const ProbeCall& call) {
-  state->output.result.signed_operation = call.operation;
+  state->output.data.signed_operation = call.operation;
   state->http.start(state->http_request(call, true), [state, call](HttpResult result) {
-    TlsResult& r = state->output.result;
+    TlsResult& r = state->output.data;
     if (!result) {
       r.signed_call = "failed";
       state->fail(result.error(), "the signed " + call.operation + " call");
@@ -219,7 +218,7 @@ void run_signed(const std::shared_ptr<ProbeState>& state, const ProbeCall& call)
 }
 
 void on_unsigned(const std::shared_ptr<ProbeState>& state, HttpResult result) {
-  TlsResult& r = state->output.result;
+  TlsResult& r = state->output.data;
   if (!result) {
     r.version = result.error().tls_version;
     r.cipher = result.error().tls_cipher;
@@ -284,16 +283,16 @@ void on_unsigned(const std::shared_ptr<ProbeState>& state, HttpResult result) {
 }  // namespace
 
 void probe_tls(ProbeContext& ctx, HttpClient& http, const TlsProbeRequest& request,
-               std::function<void(TlsProbeOutput)> done) {
+               ProbeCallback<TlsResult> done) {
   auto state = std::make_shared<ProbeState>(ctx, http, request, std::move(done));
   state->now_unix = request.now_unix != 0 ? request.now_unix
                                           : std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count();
-  state->output.result.via_proxy = request.proxy_url.has_value();
+  state->output.data.via_proxy = request.proxy_url.has_value();
   if (ctx.remaining() <= Millis{0}) {
-    state->output.result.error = "CHECK_DEADLINE";
-    state->output.result.detail = "the check deadline passed before the probe started";
+    state->output.data.error = "CHECK_DEADLINE";
+    state->output.data.detail = "the check deadline passed before the probe started";
     state->output.cut_by_deadline = true;
     // Still asynchronous: callers may rely on `done` not running inside probe_tls.
     // A due timer rather than post(): EpollLoop::run_once blocks after running posted work.
@@ -305,10 +304,10 @@ void probe_tls(ProbeContext& ctx, HttpClient& http, const TlsProbeRequest& reque
              [state](HttpResult result) { on_unsigned(state, std::move(result)); });
 }
 
-TlsProbeOutput not_probed(std::string reason) {
-  TlsProbeOutput output;
-  output.result.probed = false;
-  output.result.not_probed_reason = std::move(reason);
+ProbeOutcome<TlsResult> not_probed(std::string reason) {
+  ProbeOutcome<TlsResult> output;
+  output.data.probed = false;
+  output.data.not_probed_reason = std::move(reason);
   return output;
 }
 

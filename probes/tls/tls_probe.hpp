@@ -33,19 +33,14 @@ struct TlsProbeRequest {
   long long now_unix = 0;        // wall clock for certificate expiry; 0: the system clock
 };
 
-struct TlsProbeOutput {
-  TlsResult result;
-  std::vector<Finding> findings;  // each with service and address set
-  bool cut_by_deadline = false;   // the deadline cancelled it (→ the caller's CHECK_DEADLINE)
-};
-
-/// Probes one address; `done` runs exactly once on the loop thread (never inside this call).
-/// Never throws for network conditions. `ctx`, `http` and `*request.credentials` must outlive
-/// the probe. A failure caused by the context's deadline yields cut_by_deadline and no finding.
+/// Probes one address; `done` runs exactly once on the loop thread (never inside this call) with
+/// the result and its findings (each with service and address set). Never throws for network
+/// conditions. `ctx`, `http` and `*request.credentials` must outlive the probe. A failure caused
+/// by the context's deadline yields cut_by_deadline and no finding (the caller's CHECK_DEADLINE).
 void probe_tls(ProbeContext& ctx, HttpClient& http, const TlsProbeRequest& request,
-               std::function<void(TlsProbeOutput)> done);
+               ProbeCallback<TlsResult> done);
 
 /// The result for an address that is deliberately not probed (e.g. IPv6 without connectivity).
-TlsProbeOutput not_probed(std::string reason);
+ProbeOutcome<TlsResult> not_probed(std::string reason);
 
 }  // namespace bedrock_reach

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "bedrock_reach/strings.hpp"
+
 namespace bedrock_reach {
 namespace {
 
@@ -11,12 +13,7 @@ constexpr std::size_t kMaxMessage = 240;
 constexpr std::size_t kMaxParsedBody = 64 * 1024;
 constexpr long long kSecondsPerDay = 86400;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using strings::lower;
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;

@@ -7,7 +7,3 @@ br_add_gtest(NAME aws_integration_tests LABEL integration SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/aws_discovery_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/../support/sigv4_check.cpp
   LIBS br_fake_http OpenSSL::Crypto)
-# Prints discovery time against an API that answers after A ms (no timed assertion).
-br_add_gtest(NAME aws_bench_tests LABEL bench SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/aws_discovery_bench_test.cpp
-  LIBS br_fake_http)

@@ -19,20 +19,21 @@ const std::vector<std::string> kServices = {"com.amazonaws.us-east-1.bedrock-run
 
 std::shared_ptr<Discovered> discover(AwsRig& rig, const std::string& url, Millis budget,
                                      InstanceIdentity identity = sample_instance()) {
-  Ec2Options options =
-      Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL_EC2", url}}), "us-east-1", "");
+  Ec2Options options = Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL_EC2", url}}),
+                                                    *make_region("us-east-1", "test"));
   EXPECT_EQ(options.endpoint_url.rfind("http://127.0.0.1:", 0), 0u) << "loopback only";
   options.backoff_base = Millis(10);
   options.backoff_cap = Millis(40);
   auto out = std::make_shared<Discovered>();
   ProbeContext ctx = rig.context(budget);
-  discover_topology(ctx, rig.http, options, sample_credentials(),
-                    DiscoveryInput{std::move(identity), kServices},
-                    [out](ProbeOutcome<Topology> outcome) {
-                      ++out->calls;
-                      out->done = true;
-                      out->outcome = std::move(outcome);
-                    });
+  probe_topology(ctx, rig.http,
+                 TopologyRequest{options, sample_credentials(),
+                                 DiscoveryInput{std::move(identity), kServices}},
+                 [out](ProbeOutcome<Topology> outcome) {
+                   ++out->calls;
+                   out->done = true;
+                   out->outcome = std::move(outcome);
+                 });
   EXPECT_TRUE(rig.run([&] { return out->done; }));
   return out;
 }

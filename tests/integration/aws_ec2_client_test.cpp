@@ -50,8 +50,8 @@ Credentials test_credentials() {
 }
 
 Ec2Options fast_options(const std::string& url) {
-  Ec2Options o =
-      Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL_EC2", url}}), "us-east-1", "");
+  Ec2Options o = Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL_EC2", url}}),
+                                              *make_region("us-east-1", "test"));
   EXPECT_EQ(o.endpoint_url.rfind("http://127.0.0.1:", 0), 0u) << "tests talk to loopback only";
   o.backoff_base = Millis(20);
   o.backoff_cap = Millis(80);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aws_test_rig.hpp"
+#include "bedrock_reach/topology.hpp"
 #include "support/fake_http_server.hpp"
 
 namespace bedrock_reach::test {

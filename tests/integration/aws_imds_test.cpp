@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "aws/imds.hpp"
+#include "aws_fake_imds.hpp"
 #include "aws_test_rig.hpp"
 #include "support/fake_http_server.hpp"
 
@@ -12,96 +13,6 @@ namespace bedrock_reach::test {
 namespace {
 
 [[maybe_unused]] const auto* const kCurl = ::testing::AddGlobalTestEnvironment(new CurlGlobal);
-
-constexpr const char* kMac = "0e:49:61:0f:c3:11";
-constexpr const char* kMac2 = "0e:49:61:0f:c3:99";
-
-/// IMDS as aws-reference §3.1 describes it, with knobs for misbehaviour.
-struct FakeImds {
-  std::mutex mutex;
-  std::map<std::string, std::string> tree;  // path under /latest/ → body
-  std::atomic<int> token_failures{0};       // next N token PUTs answer 500
-  std::atomic<int> get_failures{0};         // next N GETs answer 503
-  int token_status = 200;
-  bool v2_required = true;
-  std::chrono::milliseconds get_delay{0};
-  std::atomic<int> tokens_issued{0};
-
-  FakeImds() {
-    std::string m = std::string("meta-data/network/interfaces/macs/") + kMac + "/";
-    std::string m2 = std::string("meta-data/network/interfaces/macs/") + kMac2 + "/";
-    tree = {
-        {"meta-data/placement/region", "us-east-1"},
-        {"meta-data/placement/availability-zone", "us-east-1a"},
-        {"meta-data/placement/availability-zone-id", "use1-az4"},
-        {"meta-data/instance-id", "i-0123456789abcdef0"},
-        {"meta-data/services/partition", "aws"},
-        {"meta-data/services/domain", "amazonaws.com"},
-        {"meta-data/mac", kMac},
-        {"meta-data/network/interfaces/macs/", std::string(kMac2) + "/\n" + kMac + "/"},
-        {m + "device-number", "0"},
-        {m + "vpc-id", "vpc-0123456789abcdef0"},
-        {m + "subnet-id", "subnet-0aaa1111bbbb2222c"},
-        {m + "vpc-ipv4-cidr-blocks", "10.0.0.0/16\n100.64.0.0/16"},
-        {m + "vpc-ipv6-cidr-blocks", "2600:1f18:1234:5600::/56"},
-        {m + "subnet-ipv4-cidr-block", "10.0.1.0/24"},
-        {m + "subnet-ipv6-cidr-blocks", "2600:1f18:1234:5601::/64"},
-        {m + "local-ipv4s", "10.0.1.10\n10.0.1.11"},
-        {m + "ipv6s", "2600:1f18:1234:5601::10"},
-        {m + "security-group-ids", "sg-0a990000000000001\nsg-0b990000000000002"},
-        {m2 + "device-number", "1"},
-        {m2 + "vpc-id", "vpc-0123456789abcdef0"},
-        {m2 + "subnet-id", "subnet-0ddd3333eeee4444f"},
-        {"meta-data/iam/info",
-         R"({"Code":"Success","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/diag"})"},
-        {"meta-data/iam/security-credentials/", "diag-role"},
-        {"meta-data/iam/security-credentials/diag-role", R"({
-  "Code" : "Success",
-  "LastUpdated" : "2026-11-28T16:00:00Z",
-  "Type" : "AWS-HMAC",
-  "AccessKeyId" : "ASIAIOSFODNN7EXAMPLE",
-  "SecretAccessKey" : "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "Token" : "session-token-example",
-  "Expiration" : "2099-05-17T15:09:54Z"
-})"},
-        {"dynamic/instance-identity/document",
-         R"({"accountId" : "123456789012", "region" : "us-east-1"})"},
-    };
-  }
-
-  FakeReply operator()(const FakeRequest& r) {
-    FakeReply reply;
-    if (r.method == "PUT") {
-      if (r.path != "/latest/api/token") return {404, "not found"};
-      if (token_failures > 0) {
-        --token_failures;
-        return {500, "oops"};
-      }
-      if (token_status != 200) return {token_status, "<title>refused</title>"};
-      const std::string* ttl = r.header("x-aws-ec2-metadata-token-ttl-seconds");
-      if (ttl == nullptr) return {400, "Missing or Invalid Parameters"};
-      int n = ++tokens_issued;
-      reply.body = "token-" + std::to_string(n);
-      reply.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", *ttl);
-      return reply;
-    }
-    reply.delay = get_delay;
-    const std::string* token = r.header("x-aws-ec2-metadata-token");
-    bool token_ok = token != nullptr && token->rfind("token-", 0) == 0;
-    if (token != nullptr && !token_ok) return {401, "<title>401 - Unauthorized</title>"};
-    if (token == nullptr && v2_required) return {401, "<title>401 - Unauthorized</title>"};
-    if (get_failures > 0) {
-      --get_failures;
-      return {503, "busy"};
-    }
-    std::string path = r.path.substr(std::string("/latest/").size());
-    std::lock_guard lock(mutex);
-    auto found = tree.find(path);
-    if (found == tree.end()) return {404, "<title>404 - Not Found</title>"};
-    reply.body = found->second;
-    return reply;
-  }
-};
 
 struct Run {
   bool done = false;
@@ -126,9 +37,9 @@ std::shared_ptr<Run> discover(AwsRig& rig, const ImdsOptions& options, Millis bu
     run->outcome = std::move(outcome);
   };
   if (cache != nullptr) {
-    discover_instance(ctx, rig.http, options, *cache, done);
+    probe_imds(ctx, rig.http, ImdsRequest{options, cache, {}}, done);
   } else {
-    discover_instance(ctx, rig.http, options, done);
+    probe_imds(ctx, rig.http, ImdsRequest{options, nullptr, {}}, done);
   }
   EXPECT_TRUE(rig.run([&] { return run->done; }));
   return run;
@@ -148,13 +59,11 @@ TEST(AwsImds, AnnouncesTheRegionOnceBeforeTheRestCompletes) {
   std::vector<std::string> regions;
   bool region_before_done = false;
   ProbeContext ctx = rig.context(Millis(5000));
-  discover_instance(
-      ctx, rig.http, options_for(server.url()),
-      [&](const std::string& region) {
-        regions.push_back(region);
-        region_before_done = done_calls == 0;
-      },
-      [&](ProbeOutcome<InstanceContext>) { ++done_calls; });
+  ImdsRequest request{options_for(server.url()), nullptr, [&](const std::string& region) {
+                        regions.push_back(region);
+                        region_before_done = done_calls == 0;
+                      }};
+  probe_imds(ctx, rig.http, request, [&](ProbeOutcome<InstanceContext>) { ++done_calls; });
   ASSERT_TRUE(rig.run([&] { return done_calls > 0; }));
   EXPECT_EQ(regions, (std::vector<std::string>{"us-east-1"}));
   EXPECT_TRUE(region_before_done) << "the DNS names need only the Region: no waiting for stage two";

@@ -2,5 +2,3 @@
 include(${CMAKE_CURRENT_LIST_DIR}/../support/dns_support.cmake)
 br_add_dns_gtest(dns_integration_tests integration
   ${CMAKE_CURRENT_LIST_DIR}/dns_probe_test.cpp)
-# Concurrency figure (prints, does not assert time): ctest -L bench --output-on-failure -V
-br_add_dns_gtest(dns_bench bench ${CMAKE_CURRENT_LIST_DIR}/dns_bench_test.cpp)

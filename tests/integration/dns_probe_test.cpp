@@ -84,11 +84,11 @@ class DnsProbeTest : public ::testing::TestWithParam<Mode> {
     ProbeContext ctx{loop_, loop_.now() + budget, log_};
     int calls = 0;
     ProbeOutcome<std::vector<NameResolution>> outcome;
-    resolve_targets(ctx, targets, resolvers, options_, [&](auto result) {
+    probe_dns(ctx, DnsProbeRequest{targets, resolvers, options_}, [&](auto result) {
       ++calls;
       outcome = std::move(result);
     });
-    EXPECT_EQ(calls, 0) << "completion must not run inside resolve_targets()";
+    EXPECT_EQ(calls, 0) << "completion must not run inside probe_dns()";
     EXPECT_TRUE(loop_.run_until([&] { return calls > 0; }, loop_.now() + budget + Millis(2000)));
     // Let the posted channel teardown run, then check nothing completes twice.
     loop_.run_until([] { return false; }, loop_.now() + Millis(5));
@@ -403,7 +403,7 @@ TEST_P(DnsProbeTest, UnusableResolverIsAnErrorAndOthersStillAnswer) {
 
 TEST_P(DnsProbeTest, ManyTargetsAndResolversAtOnceOrQueued) {
   server_.set_handler(endpoint_answer);
-  auto targets = build_targets("us-east-1", {}, false);
+  auto targets = build_targets(*make_region("us-east-1", "test"), {}, false);
   ASSERT_TRUE(targets);
   // All 12 (name, resolver) pairs at once, then one at a time (a queue of 12): same answers.
   for (std::size_t in_flight : {std::size_t{48}, std::size_t{1}}) {
@@ -433,7 +433,7 @@ TEST(DnsProbe, NoTargetsCompletesOnTheNextIteration) {
   spdlog::logger log("dns-test", std::make_shared<spdlog::sinks::null_sink_mt>());
   ProbeContext ctx{loop, loop.now() + Millis(1000), log};
   int calls = 0;
-  resolve_targets(ctx, {}, {}, DnsPlanOptions{}, [&](auto outcome) {
+  probe_dns(ctx, DnsProbeRequest{}, [&](auto outcome) {
     ++calls;
     EXPECT_TRUE(outcome.data.empty());
     EXPECT_FALSE(outcome.cut_by_deadline);

@@ -39,12 +39,12 @@ constexpr const char* kControl = "bedrock.us-east-1.amazonaws.com";
 constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 constexpr const char* kToken = "IQoJb3JpZ2luX2VjEXAMPLETOKENvalue0123456789";
 
-bool has_code(const TlsProbeOutput& output, const std::string& code) {
+bool has_code(const ProbeOutcome<TlsResult>& output, const std::string& code) {
   return std::any_of(output.findings.begin(), output.findings.end(),
                      [&](const Finding& f) { return f.code == code; });
 }
 
-std::string codes(const TlsProbeOutput& output) {
+std::string codes(const ProbeOutcome<TlsResult>& output) {
   std::string out;
   for (const auto& f : output.findings) out += f.code + " (" + f.message + "); ";
   return out;
@@ -96,16 +96,16 @@ class TlsProbeTest : public ::testing::Test {
     return request;
   }
 
-  TlsProbeOutput run(const TlsProbeRequest& request, HttpClient* client = nullptr,
-                     Millis budget = Millis{8000}) {
+  ProbeOutcome<TlsResult> run(const TlsProbeRequest& request, HttpClient* client = nullptr,
+                              Millis budget = Millis{8000}) {
     ProbeContext ctx{loop_, loop_.now() + budget, *log_};
-    std::optional<TlsProbeOutput> output;
+    std::optional<ProbeOutcome<TlsResult>> output;
     probe_tls(ctx, client != nullptr ? *client : curl_, request,
-              [&](TlsProbeOutput o) { output = std::move(o); });
+              [&](ProbeOutcome<TlsResult> o) { output = std::move(o); });
     EXPECT_FALSE(output.has_value()) << "done must not run inside probe_tls";
     loop_.run_until([&] { return output.has_value(); }, loop_.now() + budget + Millis{2000});
     EXPECT_TRUE(output.has_value());
-    return output.value_or(TlsProbeOutput{});
+    return output.value_or(ProbeOutcome<TlsResult>{});
   }
 
   Credentials credentials(std::string secret = kSecret, std::string token = "") {
@@ -119,7 +119,7 @@ class TlsProbeTest : public ::testing::Test {
   /// bedrock-runtime behind the SigV4-verifying fake (secret kSecret), probed with `creds`.
   struct SignedRun {
     std::unique_ptr<TlsServer> fake;
-    TlsProbeOutput out;
+    ProbeOutcome<TlsResult> out;
   };
   SignedRun run_signed(BedrockBehavior behavior, Credentials creds, bool signed_call = true) {
     BedrockFakeOptions options;
@@ -148,7 +148,7 @@ TestCa* TlsProbeTest::ca_ = nullptr;
 TEST_F(TlsProbeTest, ValidCertificateAndAwsShapedReply) {
   auto fake = server(runtime_cert());
   auto out = run(request_for(*fake));
-  const TlsResult& r = out.result;
+  const TlsResult& r = out.data;
   EXPECT_TRUE(r.ok) << r.error << " " << r.detail;
   EXPECT_TRUE(out.findings.empty()) << codes(out);
   EXPECT_EQ(r.version, "TLSv1.3");
@@ -180,26 +180,26 @@ TEST_F(TlsProbeTest, VpceWildcardNameIsValid) {
   auto fake = server(runtime_cert());
   auto out = run(request_for(*fake, "bedrock-runtime",
                              "vpce-0abc-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com"));
-  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  EXPECT_TRUE(out.data.ok) << out.data.detail;
 }
 
 TEST_F(TlsProbeTest, ExpiredCertificate) {
   auto fake = server(cert_for({kRuntime}, -30 * 86400, -2 * 86400));
   auto out = run(request_for(*fake));
-  EXPECT_FALSE(out.result.ok);
-  EXPECT_EQ(out.result.error, "TLS_CERT_EXPIRED");
+  EXPECT_FALSE(out.data.ok);
+  EXPECT_EQ(out.data.error, "TLS_CERT_EXPIRED");
   EXPECT_TRUE(has_code(out, "TLS_CERT_EXPIRED")) << codes(out);
   // The verify callback kept the certificate although verification failed.
-  ASSERT_TRUE(out.result.cert_days_left);
-  EXPECT_LT(*out.result.cert_days_left, 0);
-  EXPECT_NE(out.result.subject.find(kRuntime), std::string::npos);
+  ASSERT_TRUE(out.data.cert_days_left);
+  EXPECT_LT(*out.data.cert_days_left, 0);
+  EXPECT_NE(out.data.subject.find(kRuntime), std::string::npos);
   EXPECT_TRUE(fake->requests().empty());
 }
 
 TEST_F(TlsProbeTest, ExpiringCertificateWarns) {
   auto fake = server(cert_for({kRuntime}, -86400, 5 * 86400 + 600));
   auto out = run(request_for(*fake));
-  EXPECT_TRUE(out.result.ok);
+  EXPECT_TRUE(out.data.ok);
   ASSERT_EQ(out.findings.size(), 1u) << codes(out);
   EXPECT_EQ(out.findings[0].code, "TLS_CERT_EXPIRING");
   EXPECT_EQ(out.findings[0].severity, Severity::warning);
@@ -213,17 +213,17 @@ TEST_F(TlsProbeTest, ExpiringCertificateWarns) {
 TEST_F(TlsProbeTest, WrongNameCertificate) {
   auto fake = server(cert_for({"www.example.com"}));
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_CERT_NAME_MISMATCH") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_CERT_NAME_MISMATCH") << out.data.detail;
   EXPECT_TRUE(has_code(out, "TLS_CERT_NAME_MISMATCH"));
-  ASSERT_EQ(out.result.sans.size(), 1u);
-  EXPECT_EQ(out.result.sans[0], "www.example.com");
+  ASSERT_EQ(out.data.sans.size(), 1u);
+  EXPECT_EQ(out.data.sans[0], "www.example.com");
 }
 
 TEST_F(TlsProbeTest, SelfSignedCertificate) {
   auto fake = server(cert_for({kRuntime}, -3600, 86400 * 90, /*self_signed=*/true));
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
-  EXPECT_NE(out.result.issuer.find(kRuntime), std::string::npos);
+  EXPECT_EQ(out.data.error, "TLS_CERT_UNTRUSTED") << out.data.detail;
+  EXPECT_NE(out.data.issuer.find(kRuntime), std::string::npos);
 }
 
 TEST_F(TlsProbeTest, CertificateFromAnotherCa) {
@@ -231,8 +231,8 @@ TEST_F(TlsProbeTest, CertificateFromAnotherCa) {
   TestCa other("Corp TLS Inspection CA");
   auto fake = server(other.issue(LeafSpec{{kRuntime}}));
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
-  EXPECT_NE(out.result.issuer.find("Corp TLS Inspection CA"), std::string::npos);
+  EXPECT_EQ(out.data.error, "TLS_CERT_UNTRUSTED") << out.data.detail;
+  EXPECT_NE(out.data.issuer.find("Corp TLS Inspection CA"), std::string::npos);
 }
 
 TEST_F(TlsProbeTest, ForgedIssuerWithTheSameName) {
@@ -240,13 +240,13 @@ TEST_F(TlsProbeTest, ForgedIssuerWithTheSameName) {
   TestCa impostor;
   auto fake = server(impostor.issue(LeafSpec{{kRuntime}}));
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_CERT_UNTRUSTED") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_CERT_UNTRUSTED") << out.data.detail;
 }
 
 TEST_F(TlsProbeTest, Tls11OnlyServer) {
   auto fake = server(runtime_cert(), TlsServerMode::tls11_only);
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_PROTOCOL_OLD") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_PROTOCOL_OLD") << out.data.detail;
   EXPECT_TRUE(has_code(out, "TLS_PROTOCOL_OLD"));
   // Nothing at TLS 1.2+: no SDK connects, so this is critical, not the catalog's warning.
   for (const auto& finding : out.findings) {
@@ -261,15 +261,15 @@ TEST_F(TlsProbeTest, StalledHandshake) {
   auto request = request_for(*fake);
   request.connect_timeout = Millis{300};
   auto out = run(request);
-  EXPECT_EQ(out.result.error, "TLS_HANDSHAKE_FAILED") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_HANDSHAKE_FAILED") << out.data.detail;
   EXPECT_FALSE(out.cut_by_deadline);
-  EXPECT_NE(out.result.detail.find("SSL connection timeout"), std::string::npos);
+  EXPECT_NE(out.data.detail.find("SSL connection timeout"), std::string::npos);
 }
 
 TEST_F(TlsProbeTest, ResetAfterClientHello) {
   auto fake = server(runtime_cert(), TlsServerMode::reset_after_client_hello);
   auto out = run(request_for(*fake));
-  EXPECT_EQ(out.result.error, "TLS_HANDSHAKE_FAILED") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_HANDSHAKE_FAILED") << out.data.detail;
   EXPECT_TRUE(has_code(out, "TLS_HANDSHAKE_FAILED"));
 }
 
@@ -288,7 +288,7 @@ TEST_F(TlsProbeTest, ConnectionRefused) {
   request.port = ntohs(address.sin_port);
   auto out = run(request);
   ::close(fd);
-  EXPECT_EQ(out.result.error, "TLS_CONNECT_REFUSED") << out.result.detail;
+  EXPECT_EQ(out.data.error, "TLS_CONNECT_REFUSED") << out.data.detail;
   EXPECT_EQ(out.findings.size(), 1u);
 }
 
@@ -297,9 +297,9 @@ TEST_F(TlsProbeTest, NotAwsReply) {
     return test::TestHttpResponse{200, {{"Server", "nginx"}}, "<html>hello</html>"};
   });
   auto out = run(request_for(*fake));
-  EXPECT_FALSE(out.result.ok);
-  EXPECT_EQ(out.result.error, "HTTP_NOT_AWS");
-  EXPECT_EQ(out.result.http_status, 200);
+  EXPECT_FALSE(out.data.ok);
+  EXPECT_EQ(out.data.error, "HTTP_NOT_AWS");
+  EXPECT_EQ(out.data.http_status, 200);
   EXPECT_TRUE(has_code(out, "HTTP_NOT_AWS"));
 }
 
@@ -313,7 +313,7 @@ TEST_F(TlsProbeTest, Ipv6Loopback) {
   auto request = request_for(*fake);
   request.address = "::1";
   auto out = run(request);
-  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  EXPECT_TRUE(out.data.ok) << out.data.detail;
 }
 
 TEST_F(TlsProbeTest, DeadlineAlreadyPassed) {
@@ -321,7 +321,7 @@ TEST_F(TlsProbeTest, DeadlineAlreadyPassed) {
   auto out = run(request_for(*fake), nullptr, Millis{0});
   EXPECT_TRUE(out.cut_by_deadline);
   EXPECT_TRUE(out.findings.empty());
-  EXPECT_EQ(out.result.error, "CHECK_DEADLINE");
+  EXPECT_EQ(out.data.error, "CHECK_DEADLINE");
 }
 
 TEST_F(TlsProbeTest, DeadlineCutsStalledHandshake) {
@@ -337,11 +337,11 @@ TEST_F(TlsProbeTest, SignedRuntimeCallAllowed) {
   auto [fake, out] = run_signed(BedrockBehavior::allow, credentials());
   BedrockFakeOptions options;
   options.secret_access_key = kSecret;
-  EXPECT_TRUE(out.result.ok) << out.result.detail;
-  EXPECT_EQ(out.result.signed_call, "allowed") << codes(out);
-  EXPECT_EQ(out.result.signed_status, 400);
-  EXPECT_EQ(out.result.signed_error_type, "ValidationException");
-  EXPECT_EQ(out.result.signed_operation, "InvokeModel");
+  EXPECT_TRUE(out.data.ok) << out.data.detail;
+  EXPECT_EQ(out.data.signed_call, "allowed") << codes(out);
+  EXPECT_EQ(out.data.signed_status, 400);
+  EXPECT_EQ(out.data.signed_error_type, "ValidationException");
+  EXPECT_EQ(out.data.signed_operation, "InvokeModel");
   EXPECT_TRUE(out.findings.empty()) << codes(out);
   auto seen = fake->requests();
   ASSERT_EQ(seen.size(), 2u);
@@ -361,8 +361,8 @@ TEST_F(TlsProbeTest, SignedControlPlaneListFoundationModelsWithSessionToken) {
   auto request = request_for(*fake, "bedrock", kControl);
   request.credentials = &creds;
   auto out = run(request);
-  EXPECT_EQ(out.result.signed_call, "allowed") << codes(out);
-  EXPECT_EQ(out.result.signed_status, 200);
+  EXPECT_EQ(out.data.signed_call, "allowed") << codes(out);
+  EXPECT_EQ(out.data.signed_status, 200);
   EXPECT_EQ(fake->requests().at(1).target, "/foundation-models");
 }
 
@@ -370,8 +370,8 @@ TEST_F(TlsProbeTest, SignedCallDeniedByEndpointPolicy) {
   for (auto behavior :
        {BedrockBehavior::deny_policy_explicit, BedrockBehavior::deny_policy_implicit}) {
     auto [fake, out] = run_signed(behavior, credentials());
-    EXPECT_TRUE(out.result.ok);  // the network is fine
-    EXPECT_EQ(out.result.signed_call, "denied-policy");
+    EXPECT_TRUE(out.data.ok);  // the network is fine
+    EXPECT_EQ(out.data.signed_call, "denied-policy");
     ASSERT_EQ(out.findings.size(), 1u) << codes(out);
     EXPECT_EQ(out.findings[0].code, "SIGNED_CALL_DENIED_POLICY");
     EXPECT_EQ(out.findings[0].severity, Severity::critical);
@@ -380,7 +380,7 @@ TEST_F(TlsProbeTest, SignedCallDeniedByEndpointPolicy) {
 
 TEST_F(TlsProbeTest, SignedCallDeniedByIam) {
   auto [fake, out] = run_signed(BedrockBehavior::deny_iam, credentials());
-  EXPECT_EQ(out.result.signed_call, "denied-iam");
+  EXPECT_EQ(out.data.signed_call, "denied-iam");
   ASSERT_EQ(out.findings.size(), 1u) << codes(out);
   EXPECT_EQ(out.findings[0].code, "SIGNED_CALL_DENIED_IAM");
 }
@@ -388,7 +388,7 @@ TEST_F(TlsProbeTest, SignedCallDeniedByIam) {
 TEST_F(TlsProbeTest, WrongSecretIsCredentialsInvalidAndNeverLeaks) {
   const std::string wrong_secret = "notTheRightSecretKeyButLongEnough0123456789";
   auto [fake, out] = run_signed(BedrockBehavior::allow, credentials(wrong_secret, kToken));
-  EXPECT_EQ(out.result.signed_call, "credentials-invalid");
+  EXPECT_EQ(out.data.signed_call, "credentials-invalid");
   ASSERT_EQ(out.findings.size(), 1u) << codes(out);
   EXPECT_EQ(out.findings[0].code, "CREDENTIALS_INVALID");
   for (const auto& f : out.findings) {
@@ -405,8 +405,8 @@ TEST_F(TlsProbeTest, WrongSecretIsCredentialsInvalidAndNeverLeaks) {
 
 TEST_F(TlsProbeTest, NoSignedFlagSkipsTheSignedCall) {
   auto [fake, out] = run_signed(BedrockBehavior::allow, credentials(), /*signed_call=*/false);
-  EXPECT_EQ(out.result.signed_call, "");
-  EXPECT_NE(out.result.signed_skipped_reason.find("--no-signed"), std::string::npos);
+  EXPECT_EQ(out.data.signed_call, "");
+  EXPECT_NE(out.data.signed_skipped_reason.find("--no-signed"), std::string::npos);
   EXPECT_EQ(fake->requests().size(), 1u);
 }
 
@@ -422,7 +422,7 @@ TEST_F(TlsProbeTest, AgentServicesUseHarmlessCalls) {
     auto request = request_for(*fake, service, host);
     request.credentials = &creds;
     auto out = run(request);
-    EXPECT_EQ(out.result.signed_call, "allowed") << service << " " << codes(out);
+    EXPECT_EQ(out.data.signed_call, "allowed") << service << " " << codes(out);
     auto seen = fake->requests();
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_EQ(seen[1].method, method);
@@ -438,8 +438,8 @@ TEST_F(TlsProbeTest, ThroughConnectProxyPinnedToTheAddress) {
   auto request = request_for(*fake);
   request.proxy_url = proxy.url();
   auto out = run(request);
-  EXPECT_TRUE(out.result.ok) << out.result.detail;
-  EXPECT_TRUE(out.result.via_proxy);
+  EXPECT_TRUE(out.data.ok) << out.data.detail;
+  EXPECT_TRUE(out.data.via_proxy);
   ASSERT_EQ(proxy.targets().size(), 1u);
   EXPECT_EQ(proxy.targets()[0], "127.0.0.1:" + std::to_string(fake->port()));
   EXPECT_EQ(fake->requests().at(0).sni, kRuntime);
@@ -453,7 +453,7 @@ TEST_F(TlsProbeTest, ThroughConnectProxyAsTheApplication) {
   request.address.clear();
   request.proxy_url = proxy.url();
   auto out = run(request);
-  EXPECT_TRUE(out.result.ok) << out.result.detail;
+  EXPECT_TRUE(out.data.ok) << out.data.detail;
   ASSERT_EQ(proxy.targets().size(), 1u);
   EXPECT_EQ(proxy.targets()[0], std::string(kRuntime) + ":" + std::to_string(fake->port()));
 }
@@ -465,8 +465,8 @@ TEST_F(TlsProbeTest, ProxyRefusesTheTunnel) {
   auto request = request_for(*fake);
   request.proxy_url = "http://user:hunter2pass@127.0.0.1:" + std::to_string(proxy.port());
   auto out = run(request);
-  EXPECT_EQ(out.result.error, "TLS_CONNECT_REFUSED") << out.result.detail;
-  EXPECT_TRUE(out.result.via_proxy);
+  EXPECT_EQ(out.data.error, "TLS_CONNECT_REFUSED") << out.data.detail;
+  EXPECT_TRUE(out.data.via_proxy);
   ASSERT_EQ(out.findings.size(), 1u);
   for (const auto& line : out.findings[0].evidence) {
     EXPECT_EQ(line.find("hunter2pass"), std::string::npos) << line;
@@ -482,9 +482,9 @@ TEST_F(TlsProbeTest, LimitedClientBoundsSockets) {
   ProbeContext ctx{loop_, loop_.now() + Millis{10000}, *log_};
   int done = 0, ok = 0;
   for (int i = 0; i < 16; ++i) {
-    probe_tls(ctx, limited, request_for(*fake), [&](TlsProbeOutput out) {
+    probe_tls(ctx, limited, request_for(*fake), [&](ProbeOutcome<TlsResult> out) {
       ++done;
-      ok += out.result.ok ? 1 : 0;
+      ok += out.data.ok ? 1 : 0;
       EXPECT_LE(curl_.in_flight(), 4u);
     });
   }

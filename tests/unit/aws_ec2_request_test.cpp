@@ -6,7 +6,7 @@
 
 #include "aws/ec2_request.hpp"
 #include "aws/imds.hpp"
-#include "aws/partition.hpp"
+#include "aws/region.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -40,7 +40,8 @@ TEST(AwsEc2Request, Rfc3986EncodesEverythingReserved) {
 }
 
 TEST(AwsEc2Request, SignedPostCarriesAllSigV4FieldsAndNoRemovalHeaders) {
-  Ec2Options options = Ec2Options::from_environment(Environment(), "eu-west-1", "");
+  Ec2Options options =
+      Ec2Options::from_environment(Environment(), *make_region("eu-west-1", "test"));
   Credentials c;
   c.access_key_id = "ASIAEXAMPLE";
   c.secret_access_key = Secret("secret");
@@ -67,28 +68,30 @@ TEST(AwsEc2Request, SignedPostCarriesAllSigV4FieldsAndNoRemovalHeaders) {
 }
 
 TEST(AwsEc2Request, EndpointPrecedence) {
-  EXPECT_EQ(Ec2Options::from_environment(Environment(), "us-east-1", "amazonaws.com").endpoint_url,
-            "https://ec2.us-east-1.amazonaws.com");
-  EXPECT_EQ(Ec2Options::from_environment(Environment(), "cn-north-1", "").endpoint_url,
-            "https://ec2.cn-north-1.amazonaws.com.cn");
+  EXPECT_EQ(
+      Ec2Options::from_environment(Environment(), *make_region("us-east-1", "test")).endpoint_url,
+      "https://ec2.us-east-1.amazonaws.com");
+  EXPECT_EQ(
+      Ec2Options::from_environment(Environment(), *make_region("cn-north-1", "test")).endpoint_url,
+      "https://ec2.cn-north-1.amazonaws.com.cn");
   Environment both({{"AWS_ENDPOINT_URL_EC2", "https://10.0.0.9:8443/"},
                     {"AWS_ENDPOINT_URL", "https://global.example"},
                     {"AWS_CA_BUNDLE", "/etc/sim/ca.pem"}});
-  auto o = Ec2Options::from_environment(both, "us-east-1", "");
+  auto o = Ec2Options::from_environment(both, *make_region("us-east-1", "test"));
   EXPECT_EQ(o.endpoint_url, "https://10.0.0.9:8443");
   EXPECT_EQ(o.endpoint_source, "AWS_ENDPOINT_URL_EC2");
   EXPECT_EQ(o.ca_bundle, "/etc/sim/ca.pem");
   auto global = Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL", "https://g.example"}}),
-                                             "us-east-1", "");
+                                             *make_region("us-east-1", "test"));
   EXPECT_EQ(global.endpoint_url, "https://g.example");
   Environment ignored(
       {{"AWS_ENDPOINT_URL_EC2", "https://x"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"}});
-  EXPECT_EQ(Ec2Options::from_environment(ignored, "us-west-2", "").endpoint_url,
+  EXPECT_EQ(Ec2Options::from_environment(ignored, *make_region("us-west-2", "test")).endpoint_url,
             "https://ec2.us-west-2.amazonaws.com");
   Environment fips = env_of({{"AWS_USE_FIPS_ENDPOINT", "true"}});
-  EXPECT_EQ(Ec2Options::from_environment(fips, "us-east-1", "").endpoint_url,
+  EXPECT_EQ(Ec2Options::from_environment(fips, *make_region("us-east-1", "test")).endpoint_url,
             "https://ec2-fips.us-east-1.amazonaws.com");
-  EXPECT_EQ(Ec2Options::from_environment(fips, "us-gov-west-1", "").endpoint_url,
+  EXPECT_EQ(Ec2Options::from_environment(fips, *make_region("us-gov-west-1", "test")).endpoint_url,
             "https://ec2.us-gov-west-1.amazonaws.com");
 }
 
@@ -147,23 +150,6 @@ TEST(AwsEc2Request, BackoffIsBoundedFullJitter) {
       EXPECT_LE(d, cap);
     }
   }
-}
-
-TEST(AwsPartition, RegionsSuffixesAndServiceNames) {
-  EXPECT_EQ(partition_of_region("us-east-1"), "aws");
-  EXPECT_EQ(partition_of_region("us-gov-west-1"), "aws-us-gov");
-  EXPECT_EQ(partition_of_region("us-isob-east-1"), "aws-iso-b");
-  EXPECT_EQ(partition_of_region("us-iso-east-1"), "aws-iso");
-  EXPECT_EQ(partition_of_region("cn-northwest-1"), "aws-cn");
-  EXPECT_EQ(partition_of_region("eusc-de-east-1"), "aws-eusc");
-  EXPECT_EQ(dns_suffix_of_region("cn-northwest-1"), "amazonaws.com.cn");
-  EXPECT_EQ(dns_suffix_of_region("us-gov-west-1"), "amazonaws.com");
-  EXPECT_EQ(privatelink_service_name("us-east-1", "bedrock-runtime"),
-            "com.amazonaws.us-east-1.bedrock-runtime");
-  EXPECT_EQ(privatelink_service_name("cn-north-1", "ec2"), "cn.com.amazonaws.cn-north-1.ec2");
-  EXPECT_EQ(region_from_az("us-east-1a"), "us-east-1");
-  EXPECT_EQ(region_from_az("us-west-2-lax-1a"), "us-west-2");
-  EXPECT_EQ(region_from_az("nodigits"), "");
 }
 
 TEST(AwsImdsOptions, FromEnvironmentLikeTheSdks) {

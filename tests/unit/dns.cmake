@@ -2,7 +2,6 @@
 include(${CMAKE_CURRENT_LIST_DIR}/../support/dns_support.cmake)
 br_add_dns_gtest(dns_unit_tests unit
   ${CMAKE_CURRENT_LIST_DIR}/dns_targets_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/dns_classify_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dns_resolv_conf_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dns_hosts_file_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dns_message_test.cpp

@@ -1,3 +1,1 @@
-br_add_gtest(NAME tls_unit_tests LABEL unit SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/tls_rules_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/tls_support_test.cpp)
+br_add_gtest(NAME tls_unit_tests LABEL unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/tls_rules_test.cpp)

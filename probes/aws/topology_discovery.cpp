@@ -405,10 +405,11 @@ std::string ec2_action_purpose(std::string_view action) {
   return found == kPurpose.end() ? std::string(action) : std::string(found->second);
 }
 
-void discover_topology(ProbeContext& ctx, HttpClient& http, const Ec2Options& options,
-                       const Credentials& credentials, const DiscoveryInput& input,
-                       ProbeCallback<Topology> done) {
-  std::make_shared<Discovery>(ctx, http, options, credentials, input, std::move(done))->start();
+void probe_topology(ProbeContext& ctx, HttpClient& http, const TopologyRequest& request,
+                    ProbeCallback<Topology> done) {
+  std::make_shared<Discovery>(ctx, http, request.options, request.credentials, request.input,
+                              std::move(done))
+      ->start();
 }
 
 }  // namespace bedrock_reach

@@ -50,18 +50,20 @@ struct InstanceContext {
   std::vector<std::string> notes;  // what could not be read and why (never a secret)
 };
 
-/// Fetches identity, network and role credentials. Completes exactly once on the loop thread,
-/// at the latest at ctx.deadline (then cut_by_deadline, with what was read so far). Findings:
-/// IMDS_UNAVAILABLE. `http` (and `cache`) must outlive the operation.
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       ProbeCallback<InstanceContext> done);
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       ImdsTokenCache& cache, ProbeCallback<InstanceContext> done);
-
 /// Called once, on the loop thread, as soon as placement/region has answered: the DNS names
 /// depend on the Region alone, so their queries need not wait for the rest of the metadata.
 using RegionKnownCallback = std::function<void(const std::string& region)>;
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       RegionKnownCallback region_known, ProbeCallback<InstanceContext> done);
+
+struct ImdsRequest {
+  ImdsOptions options;
+  ImdsTokenCache* cache = nullptr;   // kept between checks (the daemon); null: a fresh token
+  RegionKnownCallback region_known;  // optional
+};
+
+/// Fetches identity, network and role credentials. Completes exactly once on the loop thread,
+/// at the latest at ctx.deadline (then cut_by_deadline, with what was read so far). Findings:
+/// IMDS_UNAVAILABLE. `http` (and `*request.cache`) must outlive the operation.
+void probe_imds(ProbeContext& ctx, HttpClient& http, const ImdsRequest& request,
+                ProbeCallback<InstanceContext> done);
 
 }  // namespace bedrock_reach

@@ -51,9 +51,9 @@ TEST(TlsBench, TwelveDelayedAddressesTakeAboutOneHandshake) {
         request.address = "127.0.0.1";
         request.port = servers[static_cast<std::size_t>(i)]->port();
         request.ca_bundle = ca.bundle_path();
-        probe_tls(ctx, limited, request, [&](TlsProbeOutput out) {
+        probe_tls(ctx, limited, request, [&](ProbeOutcome<TlsResult> out) {
           ++done;
-          ok += out.result.ok ? 1 : 0;
+          ok += out.data.ok ? 1 : 0;
         });
       }
       loop.run_until([&] { return done == count; }, loop.now() + Millis{15000});

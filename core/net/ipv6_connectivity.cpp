@@ -1,4 +1,4 @@
-#include "tls/ipv6_connectivity.hpp"
+#include "net/ipv6_connectivity.hpp"
 
 #include <cstring>
 

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "aws/topology_discovery.hpp"
-#include "aws_fake_ec2.hpp"
+#include "integration/aws_fake_ec2.hpp"
 
 namespace bedrock_reach::test {
 namespace {
@@ -30,18 +30,19 @@ void run_bench(bool paged) {
     FakeHttpServer server(std::cref(ec2));
     AwsRig rig;
     Ec2Options options = Ec2Options::from_environment(
-        env_of({{"AWS_ENDPOINT_URL_EC2", server.url()}}), "us-east-1", "");
+        env_of({{"AWS_ENDPOINT_URL_EC2", server.url()}}), *make_region("us-east-1", "test"));
     ASSERT_EQ(options.endpoint_url.rfind("http://127.0.0.1:", 0), 0u);
     bool done = false;
     ProbeOutcome<Topology> outcome;
     ProbeContext ctx = rig.context(Millis(10000));
-    discover_topology(
-        ctx, rig.http, options, sample_credentials(),
-        DiscoveryInput{sample_instance(), {"com.amazonaws.us-east-1.bedrock-runtime"}},
-        [&](ProbeOutcome<Topology> o) {
-          done = true;
-          outcome = std::move(o);
-        });
+    probe_topology(ctx, rig.http,
+                   TopologyRequest{options, sample_credentials(),
+                                   DiscoveryInput{sample_instance(),
+                                                  {"com.amazonaws.us-east-1.bedrock-runtime"}}},
+                   [&](ProbeOutcome<Topology> o) {
+                     done = true;
+                     outcome = std::move(o);
+                   });
     ASSERT_TRUE(rig.run([&] { return done; }, Millis(15000)));
     EXPECT_TRUE(outcome.findings.empty());
     std::size_t calls = server.request_count();

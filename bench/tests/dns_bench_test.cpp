@@ -53,7 +53,7 @@ TEST(DnsBench, TwentyFourDelayedQueriesTakeAboutOneDelay) {
   std::ofstream(options.hosts_path) << "127.0.0.1 localhost\n";
   std::ofstream(options.nsswitch_path) << "hosts: files dns\n";
 
-  auto targets = build_targets("us-east-1", {}, false);
+  auto targets = build_targets(*make_region("us-east-1", "test"), {}, false);
   ASSERT_TRUE(targets);
   std::vector<ResolverSpec> resolvers{
       {"host", ResolverSpec::Kind::host, ""},
@@ -64,7 +64,7 @@ TEST(DnsBench, TwentyFourDelayedQueriesTakeAboutOneDelay) {
   bool done = false;
   ProbeOutcome<std::vector<NameResolution>> outcome;
   auto started = loop.now();
-  resolve_targets(ctx, *targets, resolvers, options, [&](auto result) {
+  probe_dns(ctx, DnsProbeRequest{*targets, resolvers, options}, [&](auto result) {
     outcome = std::move(result);
     done = true;
   });

@@ -1,7 +1,7 @@
-# Instance context and AWS topology (issue #5): IMDSv2, credential chain, EC2 Query API client,
-# pure XML parsers and concurrent topology discovery.
-target_sources(br_agent PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/partition.cpp
+# AWS access: IMDSv2, the credential chain, the EC2 Query API client (SigV4 through libcurl),
+# pure XML parsers, concurrent topology discovery and the partition table.
+target_sources(br_probes PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/region.cpp
   ${CMAKE_CURRENT_LIST_DIR}/imds_parse.cpp
   ${CMAKE_CURRENT_LIST_DIR}/imds.cpp
   ${CMAKE_CURRENT_LIST_DIR}/credentials_chain.cpp
@@ -9,4 +9,3 @@ target_sources(br_agent PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ec2_request.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ec2_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/topology_discovery.cpp)
-target_link_libraries(br_agent PRIVATE pugixml::pugixml)

@@ -1,14 +1,21 @@
 #pragma once
-// Small string helpers shared by the path rules: AWS writes states and protocols in varying case.
+// The project's one set of small string helpers (ASCII only: AWS writes states, protocols, header
+// names and environment values in varying case, never in other scripts).
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace bedrock_reach::path_text {
+namespace bedrock_reach::strings {
 
 inline char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+inline std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
 
 inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
@@ -32,4 +39,4 @@ inline bool contains(const std::vector<std::string>& items, std::string_view val
   return std::find(items.begin(), items.end(), value) != items.end();
 }
 
-}  // namespace bedrock_reach::path_text
+}  // namespace bedrock_reach::strings

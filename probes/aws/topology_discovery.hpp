@@ -20,14 +20,19 @@ struct DiscoveryInput {
   std::vector<std::string> service_names;  // com.amazonaws.us-east-1.bedrock-runtime ...
 };
 
+struct TopologyRequest {
+  Ec2Options options;
+  Credentials credentials;
+  DiscoveryInput input;
+};
+
 /// Completes exactly once on the loop thread, at the latest at ctx.deadline (cut_by_deadline,
 /// with what was learned so far). Findings: API_ACCESS_DENIED (one per ec2:Action, also listed
 /// in Topology::denied_actions), API_UNREACHABLE (once, evidence per failed read),
 /// CREDENTIALS_INVALID (the API rejected the credentials). `http` must outlive the operation;
 /// `credentials` and `input` are copied.
-void discover_topology(ProbeContext& ctx, HttpClient& http, const Ec2Options& options,
-                       const Credentials& credentials, const DiscoveryInput& input,
-                       ProbeCallback<Topology> done);
+void probe_topology(ProbeContext& ctx, HttpClient& http, const TopologyRequest& request,
+                    ProbeCallback<Topology> done);
 
 /// Every EC2 action discovery may call (packaging/iam-policy.json grants exactly these).
 const std::vector<std::string>& discovery_ec2_actions();

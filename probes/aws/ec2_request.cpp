@@ -5,16 +5,12 @@
 #include <cmath>
 
 #include "aws/ec2_parse.hpp"
-#include "aws/partition.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using strings::lower;
 
 std::string without_trailing_slash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -36,12 +32,9 @@ bool is_auth_code(std::string_view code) {
 
 }  // namespace
 
-Ec2Options Ec2Options::from_environment(const Environment& env, const std::string& region,
-                                        const std::string& dns_suffix) {
+Ec2Options Ec2Options::from_environment(const Environment& env, const Region& region) {
   Ec2Options options;
-  options.region = region;
-  std::string partition = partition_of_region(region);
-  std::string suffix = dns_suffix.empty() ? dns_suffix_of_region(region) : dns_suffix;
+  options.region = region.name;
   bool ignore_configured =
       lower(env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").value_or("")) == "true";
   if (auto url = env.get("AWS_ENDPOINT_URL_EC2"); url && !ignore_configured) {
@@ -52,11 +45,11 @@ Ec2Options Ec2Options::from_environment(const Environment& env, const std::strin
     options.endpoint_source = "AWS_ENDPOINT_URL";
   } else if (lower(env.get("AWS_USE_FIPS_ENDPOINT").value_or("")) == "true") {
     // aws-us-gov's FIPS EC2 host is the regular name (aws-reference §1.1).
-    std::string host = partition == "aws-us-gov" ? "ec2." : "ec2-fips.";
-    options.endpoint_url = "https://" + host + region + "." + suffix;
+    options.endpoint_url =
+        "https://" + region.hostname(region.partition.id == "aws-us-gov" ? "ec2" : "ec2-fips");
     options.endpoint_source = "fips";
   } else {
-    options.endpoint_url = "https://ec2." + region + "." + suffix;
+    options.endpoint_url = "https://" + region.hostname("ec2");
   }
   if (auto bundle = env.get("AWS_CA_BUNDLE")) options.ca_bundle = *bundle;
   return options;

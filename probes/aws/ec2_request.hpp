@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/region.hpp"
 #include "bedrock_reach/credentials.hpp"
 #include "bedrock_reach/environment.hpp"
 #include "bedrock_reach/http.hpp"
@@ -34,10 +35,9 @@ struct Ec2Options {
 
   /// Endpoint: AWS_ENDPOINT_URL_EC2, else AWS_ENDPOINT_URL (both ignored when
   /// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else https://ec2[-fips].REGION.DNS_SUFFIX
-  /// (AWS_USE_FIPS_ENDPOINT=true; in aws-us-gov the FIPS host is ec2.REGION itself). An empty
-  /// `dns_suffix` is derived from the Region's partition. CA bundle from AWS_CA_BUNDLE.
-  static Ec2Options from_environment(const Environment& env, const std::string& region,
-                                     const std::string& dns_suffix);
+  /// (AWS_USE_FIPS_ENDPOINT=true; in aws-us-gov the FIPS host is ec2.REGION itself), the DNS
+  /// suffix from the Region's partition. CA bundle from AWS_CA_BUNDLE.
+  static Ec2Options from_environment(const Environment& env, const Region& region);
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

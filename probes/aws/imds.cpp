@@ -9,20 +9,17 @@
 #include <memory>
 
 #include "aws/imds_parse.hpp"
-#include "aws/partition.hpp"
+#include "aws/region.hpp"
+#include "bedrock_reach/strings.hpp"
 
 namespace bedrock_reach {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using strings::lower;
 
 std::string ms_text(Millis ms) { return std::to_string(ms.count()) + " ms"; }
 
-/// One discover_instance run. Owned by the callbacks it hands out (shared_ptr), so it lives
+/// One probe_imds run. Owned by the callbacks it hands out (shared_ptr), so it lives
 /// exactly as long as something may still call back.
 class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
  public:
@@ -355,8 +352,11 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
       if (!id.region.empty()) data_.notes.push_back("region derived from the AZ name");
     }
     if (id.region.empty()) return;
-    if (id.partition.empty()) id.partition = partition_of_region(id.region);
-    if (id.domain.empty()) id.domain = dns_suffix_of_region(id.region);
+    // IMDS's own services/partition and services/domain win; without them, the partition table
+    // (an unknown Region keeps the commercial defaults: the check refuses it later, by name).
+    auto partition = partition_for_region(id.region);
+    if (id.partition.empty()) id.partition = partition ? partition->id : "aws";
+    if (id.domain.empty()) id.domain = partition ? partition->dns_suffix : "amazonaws.com";
     for (auto& [mac, info] : mac_info_) {
       if (info.vpc_ipv4_cidrs.empty()) {
         auto primary = primary_vpc_cidr_.find(mac);
@@ -452,19 +452,10 @@ ImdsOptions ImdsOptions::from_environment(const Environment& env) {
   return options;
 }
 
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       ProbeCallback<InstanceContext> done) {
-  std::make_shared<ImdsRun>(ctx, http, options, nullptr, std::move(done))->start();
-}
-
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       ImdsTokenCache& cache, ProbeCallback<InstanceContext> done) {
-  std::make_shared<ImdsRun>(ctx, http, options, &cache, std::move(done))->start();
-}
-
-void discover_instance(ProbeContext& ctx, HttpClient& http, const ImdsOptions& options,
-                       RegionKnownCallback region_known, ProbeCallback<InstanceContext> done) {
-  std::make_shared<ImdsRun>(ctx, http, options, nullptr, std::move(done), std::move(region_known))
+void probe_imds(ProbeContext& ctx, HttpClient& http, const ImdsRequest& request,
+                ProbeCallback<InstanceContext> done) {
+  std::make_shared<ImdsRun>(ctx, http, request.options, request.cache, std::move(done),
+                            request.region_known)
       ->start();
 }
 

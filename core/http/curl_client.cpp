@@ -9,6 +9,7 @@
 #include <map>
 
 #include "bedrock_reach/ip.hpp"
+#include "bedrock_reach/strings.hpp"
 #include "http/cert_details.hpp"
 
 namespace bedrock_reach {
@@ -36,11 +37,7 @@ void append(SlistPtr& list, const std::string& line) {
   }
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
+using strings::lower;
 
 std::string host_of(const std::string& url) {
   auto start = url.find("://");
