@@ -1,10 +1,16 @@
 // The Region value and the one partition table (probes/aws/region.cpp).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "aws/region.hpp"
 
 namespace bedrock_reach {
 namespace {
+
+/// Environment from literal pairs (a braced single pair is ambiguous for Environment itself).
+Environment env_of(std::map<std::string, std::string> vars) { return Environment(std::move(vars)); }
 
 struct PartitionCase {
   const char* region;
@@ -78,7 +84,7 @@ TEST(AwsRegion, SettingsPrecedenceFlagEnvironmentConfig) {
   ASSERT_TRUE(from_env && *from_env);
   EXPECT_EQ((*from_env)->source, "AWS_REGION");
   auto from_default =
-      region_from_settings("", Environment({{"AWS_DEFAULT_REGION", "eu-west-2"}}), "ap-south-1");
+      region_from_settings("", env_of({{"AWS_DEFAULT_REGION", "eu-west-2"}}), "ap-south-1");
   ASSERT_TRUE(from_default && *from_default);
   EXPECT_EQ((*from_default)->name, "eu-west-2");
   auto from_config = region_from_settings("", Environment(), "ap-south-1");
@@ -88,7 +94,7 @@ TEST(AwsRegion, SettingsPrecedenceFlagEnvironmentConfig) {
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);  // ask instance metadata
   // The winner is validated; a lower-precedence valid value does not rescue a bad one.
-  auto bad = region_from_settings("", Environment({{"AWS_REGION", "nowhere"}}), "us-east-1");
+  auto bad = region_from_settings("", env_of({{"AWS_REGION", "nowhere"}}), "us-east-1");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("(from AWS_REGION)"), std::string::npos);
 }
