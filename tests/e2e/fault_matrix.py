@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+import simname
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
@@ -114,7 +116,7 @@ def sim(*args, check=True, timeout=120):
 
 def run_case(binary, name, case):
     """Returns (report or None, exit code, wall seconds, stderr)."""
-    inst = "fm-" + name
+    inst = simname.instance("fm-" + name)
     sim("down", inst, check=False)
     sets = []
     for key, value in case.get("set", {}).items():
