@@ -201,7 +201,8 @@ def main():
         case = CASES[name]
         report, code, wall, stderr = run_case(binary, name, case)
         # The check's own duration against its budget: the margin REPORT_GRACE_MS is judged on.
-        budget = "" if report is None else "  check %.0f of %d ms" % (report["duration_ms"], case.get("timeout", 8) * 1000)
+        budget = "" if report is None else "  check %.0f of %d ms" % (
+            report["duration_ms"], case.get("timeout", 8) * 1000)
         print("%-22s exit %d  %.2f s%s  %s" % (name, code, wall, budget, summary(report)))
         if stderr.strip():
             print("  stderr:", stderr.strip()[:2000])
