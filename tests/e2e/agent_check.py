@@ -16,10 +16,12 @@ import sys
 import tempfile
 import time
 
+import simname
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
-NAME = "e2e-agent"
+NAME = simname.instance("e2e-agent")
 NETNS = "brsim-" + NAME
 PORT = 9750
 
@@ -69,7 +71,7 @@ def main():
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "NOTIFY_SOCKET": notify_path,
-            "AWS_CA_BUNDLE": f"/run/brsim/{NAME}/pki/ca.pem",
+            "AWS_CA_BUNDLE": os.path.join(simname.state_root(), NAME, "pki", "ca.pem"),
             "AWS_ENDPOINT_URL_EC2": "https://ec2.us-east-1.amazonaws.com",
             "AWS_CONFIG_FILE": "/dev/null",
             "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",

@@ -1,6 +1,8 @@
 # End-to-end: every simulated-VPC scenario, the real binary inside the namespace. Needs root;
-# skips (77) elsewhere. One scenario at a time per name (RESOURCE_LOCK) so parallel ctest is safe.
+# skips (77) elsewhere. Each test owns its namespace (BRSIM_TREE_PREFIX + name, sim_env.cmake), so the
+# scenarios run in parallel; RESOURCE_LOCK keeps two tests of one run off one namespace.
 find_program(BR_PYTHON3 python3 REQUIRED)
+include(${CMAKE_CURRENT_LIST_DIR}/sim_env.cmake)
 foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missing az-gap
         sg-blocks-443 nacl-blocks-return endpoint-pending policy-denies-invoke
         custom-dns-not-forwarding proxy-env hosts-override no-iam-role imds-disabled
@@ -9,12 +11,14 @@ foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missi
     COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
   set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
     RESOURCE_LOCK "sim-${scenario}")
+  br_sim_test(e2e.${scenario})
 endforeach()
 
 add_test(NAME e2e.secrets
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/secrets_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.secrets PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 300
-  RESOURCE_LOCK "sim-healthy")
+  RESOURCE_LOCK "sim-secrets")
+br_sim_test(e2e.secrets)
 
 add_test(NAME cli.bad_input_and_offline
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/cli_check.py $<TARGET_FILE:bedrock-reach>)
@@ -28,6 +32,7 @@ add_test(NAME e2e.agent
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/agent_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.agent PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 240
   RESOURCE_LOCK "sim-e2e-agent")
+br_sim_test(e2e.agent)
 
 if(BR_HARDENING)
   add_test(NAME hardening.binary COMMAND ${CMAKE_CURRENT_LIST_DIR}/hardening_check.sh $<TARGET_FILE:bedrock-reach>)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 
+import simname
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
@@ -56,8 +58,9 @@ def main():
         return 77
     expect = EXPECT[scenario]
     failures = []
+    inst = simname.instance(scenario)
     try:
-        up = sim("up", scenario, check=False)
+        up = sim("up", scenario, "--as", inst, check=False)
         if up.returncode != 0:
             print(up.stdout, up.stderr)
             if "namespace" in up.stderr.lower() and "permission" in up.stderr.lower():
@@ -67,9 +70,9 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "report.json")
             args = expect.get("args", [])
-            run = sim("exec", scenario, "--", binary, "check", "--format", "json", "--output", out,
+            run = sim("exec", inst, "--", binary, "check", "--format", "json", "--output", out,
                       "--timeout", "8", *args, check=False)
-            text = sim("exec", scenario, "--", binary, "check", "--format", "text", "--no-color",
+            text = sim("exec", inst, "--", binary, "check", "--format", "text", "--no-color",
                        "--timeout", "8", *args, check=False)
             print(text.stdout)
             if run.stderr:
@@ -122,7 +125,7 @@ def main():
                 if valid.returncode != 0:
                     failures.append("JSON schema: " + valid.stdout + valid.stderr)
     finally:
-        sim("down", scenario, check=False)
+        sim("down", inst, check=False)
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0

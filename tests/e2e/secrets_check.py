@@ -16,10 +16,13 @@ import sys
 import tempfile
 import time
 
+import simname
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VPCSIM = os.path.join(ROOT, "tests", "sim", "vpcsim")
 SCENARIO = "healthy"
+INST = simname.instance("secrets")
 FORMATS = ["text", "json", "prometheus", "emf", "html"]
 
 ENV_CANARY = {
@@ -43,7 +46,7 @@ def role_secrets():
         "t=$(curl -s -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token);"
         "r=$(curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/iam/security-credentials/);"
         "curl -s -H \"X-aws-ec2-metadata-token: $t\" http://169.254.169.254/latest/meta-data/iam/security-credentials/$r")
-    out = sim("exec", SCENARIO, "--", "sh", "-c", script).stdout
+    out = sim("exec", INST, "--", "sh", "-c", script).stdout
     creds = json.loads(out)
     return [creds["SecretAccessKey"], creds["Token"]]
 
@@ -51,7 +54,7 @@ def role_secrets():
 def run_formats(binary, env, label, outputs):
     for fmt in FORMATS:
         for extra in ([], ["--explain"]) if fmt == "text" else ([],):
-            cmd = ["exec", SCENARIO, "--", "env"] + [f"{k}={v}" for k, v in env.items()] + \
+            cmd = ["exec", INST, "--", "env"] + [f"{k}={v}" for k, v in env.items()] + \
                   [binary, "check", "-v", "--format", fmt, "--timeout", "8", *extra]
             result = sim(*cmd, check=False)
             outputs.append((f"{label} {fmt} {' '.join(extra)}", result.stdout + result.stderr))
@@ -67,7 +70,7 @@ def agent_outputs(binary, outputs):
     """The agent's /metrics, /report and /healthz and its debug log, inside the namespace."""
     port = free_port()
     agent = subprocess.Popen(
-        [VPCSIM, "exec", SCENARIO, "--", binary, "agent", "-v", "--interval", "1",
+        [VPCSIM, "exec", INST, "--", binary, "agent", "-v", "--interval", "1",
          "--listen", f"127.0.0.1:{port}", "--timeout", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -75,7 +78,7 @@ def agent_outputs(binary, outputs):
         body = {}
         while time.time() < deadline and len(body) < 3:
             for path in ("/metrics", "/report", "/healthz"):
-                fetch = sim("exec", SCENARIO, "--", "curl", "-s", f"http://127.0.0.1:{port}{path}", check=False)
+                fetch = sim("exec", INST, "--", "curl", "-s", f"http://127.0.0.1:{port}{path}", check=False)
                 if fetch.returncode == 0 and fetch.stdout:
                     body[path] = fetch.stdout
             time.sleep(0.5)
@@ -101,7 +104,7 @@ def main():
         return 77
     failures = []
     try:
-        sim("up", SCENARIO)
+        sim("up", SCENARIO, "--as", INST)
         secrets = role_secrets() + [ENV_CANARY["AWS_SECRET_ACCESS_KEY"], ENV_CANARY["AWS_SESSION_TOKEN"],
                                     FILE_CANARY_SECRET, FILE_CANARY_TOKEN]
         outputs = []
@@ -125,7 +128,7 @@ def main():
                 failures.append(f"{label}: contains a signature or token header")
         print(f"checked {len(outputs)} outputs for {len(secrets)} secrets")
     finally:
-        sim("down", SCENARIO, check=False)
+        sim("down", INST, check=False)
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0
