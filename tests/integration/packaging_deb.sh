@@ -36,7 +36,13 @@ expected="./usr/bin/bedrock-reach
 ./usr/share/doc/bedrock-reach/changelog.gz
 ./usr/share/doc/bedrock-reach/findings.md
 ./usr/share/doc/bedrock-reach/runbook.md
-./usr/share/doc/bedrock-reach/ssm-document.json"
+./usr/share/doc/bedrock-reach/ssm-document.json
+./usr/share/bedrock-reach/report.schema.json
+./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.yml
+./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.test.yml
+./usr/share/bedrock-reach/grafana/bedrock-reach.json
+./usr/share/bash-completion/completions/bedrock-reach
+./usr/share/zsh/vendor-completions/_bedrock-reach"
 if [ -f "$src/packaging/iam-policy.json" ]; then
   expected="$expected
 ./usr/share/doc/bedrock-reach/iam-policy.json"
@@ -104,7 +110,7 @@ assert doc["schemaVersion"] == "2.2", doc["schemaVersion"]
 step = doc["mainSteps"][0]
 assert step["action"] == "aws:runShellScript"
 script = "\n".join(step["inputs"]["runCommand"])
-assert "check --format json" in script
+assert "--json-file" in script and "head -c 20000" in script
 for name, spec in doc["parameters"].items():
     assert "allowedPattern" in spec or "allowedValues" in spec, name  # no raw shell input
 PY
