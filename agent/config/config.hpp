@@ -38,7 +38,7 @@ struct Config {
   int cert_expiry_warning_days = 14;
   bool use_ec2_api = true;
   // [output]
-  std::string format = "text";  // text|json|prometheus|emf|html
+  std::string format = "text";  // a name from kOutputFormats (render/render.hpp)
   bool prometheus_address_labels = false;
   // [agent]
   int interval_ms = 60000;

@@ -47,6 +47,8 @@ ol.findings li.effect{margin-left:calc(var(--depth,1)*28px)}
 .code{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
 .fix{color:#37474f}.cause{color:#546e7a;font-style:italic}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
+span.id{white-space:nowrap}
+div.scroll{overflow-x:auto;max-width:100%}
 svg.path .blocker rect{fill:#c62828;stroke:#7f0000}
 svg.path .blocker text{fill:#fff;font-weight:700;font-size:10px}
 table.addresses{table-layout:auto}table.addresses td{overflow-wrap:normal;word-break:keep-all}
@@ -64,6 +66,41 @@ std::string badge(Severity s) {
 }
 
 std::string dash(std::string_view text) { return text.empty() ? "&#8211;" : html_escape(text); }
+
+// Escaped text whose AWS IDs (vpce-0b1a2c3d4e5f60002, eni-..., sg-..., i-...) never break at
+// their hyphen: each is wrapped in a no-wrap span. Escaping leaves [a-z0-9-] untouched, so the
+// IDs are found in the escaped text.
+std::string html_text(std::string_view text) {
+  const std::string escaped = html_escape(text);
+  auto id_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  auto is_id = [](std::string_view token) {
+    const auto dash = token.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 8) return false;
+    const std::string_view tail = token.substr(dash + 1);
+    return tail.size() >= 8 && tail.size() <= 17 &&
+           tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < escaped.size()) {
+    if (!id_char(escaped[i])) {
+      out += escaped[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < escaped.size() && id_char(escaped[end])) ++end;
+    const std::string_view token(escaped.data() + i, end - i);
+    if (is_id(token)) {
+      out.append("<span class=\"id\">").append(token).append("</span>");
+    } else {
+      out.append(token);
+    }
+    i = end;
+  }
+  return out;
+}
 
 // IDs in <code>, which never wraps: an ID broken across lines reads as two.
 std::string code_or_dash(std::string_view text) {
@@ -87,7 +124,7 @@ std::string tls_text(const AddressResult& a) {
   char ms[64];
   std::snprintf(ms, sizeof ms, " %.0f ms", finite_or_zero(t.connect_ms + t.handshake_ms));
   if (!t.ok) {
-    return "<span class=\"code\">" + dash(t.error) + "</span> " + html_escape(t.detail);
+    return "<span class=\"code\">" + dash(t.error) + "</span> " + html_text(t.detail);
   }
   std::string out = "ok " + html_escape(t.version) + ms;
   if (t.cert_days_left) out += ", cert " + std::to_string(*t.cert_days_left) + " days";
@@ -108,7 +145,7 @@ void append_verdict(std::string& out, const Report& report) {
     const Finding& root = *ordered.front().finding;
     out += "<p id=\"root-cause\">Root cause: <span class=\"code\">" + html_escape(root.code) +
            "</span>" + (root.service.empty() ? "" : " (" + html_escape(root.service) + ")") +
-           " &#8212; " + html_escape(root.message) + "</p>";
+           " &#8212; " + html_text(root.message) + "</p>";
   }
   out += "</header>\n";
 }
@@ -155,8 +192,10 @@ void append_service(std::string& out, const Report& report, const ServiceResult&
     out += "<p>No interface endpoint known for this service.</p>";
   }
   out += path_picture_svg(report, s, index);
+  // Wide tables scroll inside their section instead of running off the page.
   out +=
-      "<table class=\"addresses\"><thead><tr><th>AZ</th><th>Address</th><th>Class</th>"
+      "<div class=\"scroll\"><table "
+      "class=\"addresses\"><thead><tr><th>AZ</th><th>Address</th><th>Class</th>"
       "<th>ENI</th><th>Subnet</th><th>Resolvers</th><th>Route</th><th>TLS</th></tr></thead><tbody>";
   for (const auto& a : s.addresses) {
     std::string resolvers;
@@ -176,7 +215,7 @@ void append_service(std::string& out, const Report& report, const ServiceResult&
            tls_text(a) + "</td></tr>";
   }
   if (s.addresses.empty()) out += "<tr><td colspan=\"8\">No addresses resolved.</td></tr>";
-  out += "</tbody></table></section>\n";
+  out += "</tbody></table></div></section>\n";
 }
 
 void append_findings(std::string& out, const Report& report, const RenderOptions& options) {
@@ -207,16 +246,16 @@ void append_findings(std::string& out, const Report& report, const RenderOptions
     if (group.cause) {
       out += " <span class=\"cause\">caused by " + html_escape(group.cause->code) + "</span>";
     }
-    out += "<div class=\"message\">" + html_escape(f.message) + "</div>";
+    out += "<div class=\"message\">" + html_text(f.message) + "</div>";
     if (group.members.size() > 1 && !group.same_message()) {
       out += "<details class=\"each\"><summary>Each address</summary><ul>";
       for (const Finding* member : group.members) {
-        out += "<li>" + html_escape(member->message) + "</li>";
+        out += "<li>" + html_text(member->message) + "</li>";
       }
       out += "</ul></details>";
     }
     if (!f.remediation.empty()) {
-      out += "<div class=\"fix\">Fix: " + html_escape(f.remediation) + "</div>";
+      out += "<div class=\"fix\">Fix: " + html_text(f.remediation) + "</div>";
     }
     std::vector<std::string> evidence;
     for (const Finding* member : group.members) {
@@ -227,7 +266,7 @@ void append_findings(std::string& out, const Report& report, const RenderOptions
     if (!evidence.empty()) {
       out += std::string("<details") + (options.explain ? " open" : "") +
              "><summary>Evidence</summary><ul>";
-      for (const auto& e : evidence) out += "<li>" + html_escape(e) + "</li>";
+      for (const auto& e : evidence) out += "<li>" + html_text(e) + "</li>";
       out += "</ul></details>";
     }
     out += "</li>";

@@ -40,25 +40,31 @@ std::string text_line(int x, int y, std::string_view text, bool head, int width)
   return out + ">" + html_escape(valid) + "</text>";
 }
 
-// The security group or network ACL IDs a blocking finding names (sg-..., acl-...).
+// The security group or network ACL IDs that block, from the finding's own wording: an SG
+// finding names the blocking groups before " of " ("endpoint security groups sg-a, sg-b of
+// 10.0.1.31 ... from the instance 10.0.1.10 (sg-c)": sg-c is the source, not the block); a
+// NACL finding's evidence names the ACL ("acl-x is the NACL of the ...").
 std::vector<std::string> blocking_ids(const Finding& f) {
   std::vector<std::string> ids;
-  auto scan = [&ids](const std::string& text) {
-    for (const char* prefix : {"sg-", "acl-"}) {
-      for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
-        if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0)) continue;
-        size_t end = at + std::string_view(prefix).size();
-        while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])) != 0) ++end;
-        std::string id = text.substr(at, end - at);
-        if (id.size() > std::string_view(prefix).size() &&
-            std::find(ids.begin(), ids.end(), id) == ids.end()) {
-          ids.push_back(id);
-        }
+  auto scan = [&ids](std::string_view text, std::string_view prefix) {
+    for (size_t at = text.find(prefix); at != std::string_view::npos;
+         at = text.find(prefix, at + 1)) {
+      if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0) continue;
+      size_t end = at + prefix.size();
+      while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])) != 0) ++end;
+      std::string id(text.substr(at, end - at));
+      if (id.size() > prefix.size() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(id);
       }
     }
   };
-  scan(f.message);
-  for (const auto& e : f.evidence) scan(e);
+  if (f.code.rfind("SG_", 0) == 0) {
+    const std::string_view message = f.message;
+    scan(message.substr(0, message.find(" of ")), "sg-");
+  } else {
+    scan(f.message, "acl-");
+    for (const auto& e : f.evidence) scan(e, "acl-");
+  }
   return ids;
 }
 
@@ -72,7 +78,9 @@ bool is_blocking_code(const std::string& code) {
 const Finding* blocker_of(const Report& report, const ServiceResult& service,
                           const AddressResult& address) {
   for (const auto& f : report.findings) {
+    // Only a verdict of "blocked" (critical); "could not check" (warning) draws no wall.
     if (!is_blocking_code(f.code) || f.service != service.name) continue;
+    if (f.severity != Severity::critical) continue;
     if (f.address.empty() || f.address == address.ip) return &f;
   }
   return nullptr;

@@ -209,7 +209,9 @@ std::string route_text(const AddressResult& a) {
 }
 
 // "bedrock-runtime SG_INGRESS_BLOCKS", or the code with its services when several share it.
-std::vector<std::string> cause_labels(const std::vector<const FindingGroup*>& causes) {
+// `with_services` false: the codes alone, for a narrow terminal.
+std::vector<std::string> cause_labels(const std::vector<const FindingGroup*>& causes,
+                                      bool with_services) {
   std::vector<std::pair<std::string, std::vector<std::string>>> by_code;
   for (const FindingGroup* group : causes) {
     const Finding& f = *group->members.front();
@@ -221,7 +223,7 @@ std::vector<std::string> cause_labels(const std::vector<const FindingGroup*>& ca
   std::vector<std::string> labels;
   for (const auto& [code, services] : by_code) {
     const std::string safe_code = terminal_safe(code);
-    if (services.empty()) {
+    if (services.empty() || !with_services) {
       labels.push_back(safe_code);
     } else if (services.size() == 1) {
       labels.push_back(terminal_safe(services.front()) + " " + safe_code);
@@ -253,27 +255,35 @@ std::string status_line(const Report& report, const std::vector<FindingGroup>& g
       perf_duration + " " + perf("critical", counts[3]),
       std::string("duration=") + duration + " critical=" + std::to_string(counts[3]),
   };
-  std::vector<std::string> labels = cause_labels(headline_causes(groups, report.status));
-  if (labels.empty()) {
+  const auto causes = headline_causes(groups, report.status);
+  std::vector<std::vector<std::string>> variants = {cause_labels(causes, true),
+                                                    cause_labels(causes, false)};
+  if (causes.empty()) {
     std::string counted = std::to_string(counts[0] + counts[1]) + " of " +
                           std::to_string(report.services.size()) + " services ok";
     if (counts[3]) counted += ", " + std::to_string(counts[3]) + " critical";
     if (counts[2]) counted += ", " + std::to_string(counts[2]) + " warning";
     if (counts[4]) counted += ", " + std::to_string(counts[4]) + " unknown";
-    labels.push_back(counted);
+    variants = {{counted}};
   }
+  // Most informative first: services with the codes, then fuller performance data, then
+  // more causes; the codes alone only when nothing with services fits.
   std::string chosen;
-  for (const auto& perfdata : perfs) {
-    for (size_t k = labels.size(); k >= 1 && chosen.empty(); --k) {
-      std::string text;
-      for (size_t i = 0; i < k; ++i) text += (i ? ", " : "") + labels[i];
-      if (k < labels.size()) text += " +" + std::to_string(labels.size() - k) + " more";
-      const std::string line = head + text + " | " + perfdata;
-      if (columns == 0 || display_width(line) <= columns) chosen = text + " | " + perfdata;
+  for (const auto& labels : variants) {
+    for (const auto& perfdata : perfs) {
+      for (size_t k = labels.size(); k >= 1 && chosen.empty(); --k) {
+        std::string text;
+        for (size_t i = 0; i < k; ++i) text += (i ? ", " : "") + labels[i];
+        if (k < labels.size()) text += " +" + std::to_string(labels.size() - k) + " more";
+        const std::string line = head + text + " | " + perfdata;
+        if (columns == 0 || display_width(line) <= columns) chosen = text + " | " + perfdata;
+      }
+      if (!chosen.empty()) break;
     }
     if (!chosen.empty()) break;
   }
   if (chosen.empty()) {
+    const auto& labels = variants.back();
     chosen = labels.front() +
              (labels.size() > 1 ? " +" + std::to_string(labels.size() - 1) + " more" : "") + " | " +
              perfs.back();

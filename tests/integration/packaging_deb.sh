@@ -63,6 +63,11 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture"
 [ "$(field Section)" = net ] || fail "Section"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
+field Maintainer | grep -Eq '^[^<]+ <[^@ ]+@[^> ]+>$' || fail "Maintainer is not 'Name <address>'"
+field Homepage | grep -Eq '^https://' || fail "no https Homepage: '$(field Homepage)'"
+# The report schema shipped is the one in the tree.
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/bedrock-reach/report.schema.json |
+  cmp -s - "$src/docs/report.schema.json" || fail "shipped report.schema.json differs from docs/"
 [ -n "$(field Description)" ] || fail "no Description"
 field Depends | grep -q libsystemd0 || fail "Depends lacks libsystemd0: $(field Depends)"
 field Depends | grep -q init-system-helpers || fail "Depends lacks init-system-helpers"
