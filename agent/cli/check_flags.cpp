@@ -88,11 +88,11 @@ Config load_checked_config(const ConfigSource& source, const CheckFlags& flags,
                            const Environment& env,
                            const std::function<void(Config&)>& subcommand_flags) {
   Config config = load_effective_config(source);
+  // A Region that cannot exist is a usage error (exit 3, or a rejected reload), not a stream
+  // of unknown reports; it is named first, being what the check is about.
+  (void)region_for_check(flags.region, env, config);
   if (subcommand_flags) subcommand_flags(config);
   apply_check_flags(flags, config);
-  // A Region that cannot exist is a usage error (exit 3, or a rejected reload), not a stream
-  // of unknown reports.
-  (void)region_for_check(flags.region, env, config);
   return config;
 }
 

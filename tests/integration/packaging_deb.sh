@@ -123,6 +123,7 @@ echo "ok: unpacked binary runs ($got), config validates, man page and SSM docume
 
 if command -v rpmbuild >/dev/null 2>&1 && command -v rpm >/dev/null 2>&1; then
   cpack_from_stage RPM
+  if grep -i 'warning' "$work/cpack-RPM.log"; then fail "CPack warns while building the RPM"; fi
   rpm_file=$(ls "$work"/out/*.rpm)
   rpm -qlp "$rpm_file" 2>/dev/null > "$work/rpm-files"
   echo "$expected" | sed 's|^\.||' | while read -r path; do

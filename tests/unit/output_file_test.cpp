@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "render/output_file.hpp"
 
@@ -99,8 +100,9 @@ TEST_F(OutputFile, FifoDeviceAndDirectoryAreRefusedAndLeftAsTheyWere) {
   fs::create_directory(dir_ / "occupied");
   const fs::path to_null = dir_ / "to-null";
   fs::create_symlink("/dev/null", to_null);
-  for (const std::string path :
-       {fifo.string(), std::string("/dev/null"), to_null.string(), (dir_ / "occupied").string()}) {
+  const std::vector<std::string> paths = {fifo.string(), "/dev/null", to_null.string(),
+                                          (dir_ / "occupied").string()};
+  for (const std::string& path : paths) {
     auto prepared = prepare_output(path);
     ASSERT_FALSE(prepared.has_value()) << path;
     EXPECT_NE(prepared.error().message.find(path), std::string::npos) << prepared.error().message;
