@@ -254,6 +254,8 @@ std::string status_line(const Report& report, const std::vector<FindingGroup>& g
           perf("unknown", counts[4]) + " " + perf("ok", counts[0] + counts[1]),
       perf_duration + " " + perf("critical", counts[3]),
       std::string("duration=") + duration + " critical=" + std::to_string(counts[3]),
+      std::string("duration=") + duration,
+      std::string(),  // a very narrow terminal: the status and cause alone (perfdata is optional)
   };
   const auto causes = headline_causes(groups, report.status);
   std::vector<std::vector<std::string>> variants = {cause_labels(causes, true),
@@ -275,8 +277,8 @@ std::string status_line(const Report& report, const std::vector<FindingGroup>& g
         std::string text;
         for (size_t i = 0; i < k; ++i) text += (i ? ", " : "") + labels[i];
         if (k < labels.size()) text += " +" + std::to_string(labels.size() - k) + " more";
-        const std::string line = head + text + " | " + perfdata;
-        if (columns == 0 || display_width(line) <= columns) chosen = text + " | " + perfdata;
+        const std::string tail = perfdata.empty() ? "" : " | " + perfdata;
+        if (columns == 0 || display_width(head + text + tail) <= columns) chosen = text + tail;
       }
       if (!chosen.empty()) break;
     }
@@ -285,8 +287,7 @@ std::string status_line(const Report& report, const std::vector<FindingGroup>& g
   if (chosen.empty()) {
     const auto& labels = variants.back();
     chosen = labels.front() +
-             (labels.size() > 1 ? " +" + std::to_string(labels.size() - 1) + " more" : "") + " | " +
-             perfs.back();
+             (labels.size() > 1 ? " +" + std::to_string(labels.size() - 1) + " more" : "");
   }
   std::string out = "bedrock-reach: ";
   if (color) {
