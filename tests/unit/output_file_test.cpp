@@ -143,6 +143,20 @@ TEST_F(OutputFile, MissingDirectoryIsAnErrorNamingThePath) {
   EXPECT_NE(result.error().message.find(target), std::string::npos) << result.error().message;
 }
 
+TEST_F(OutputFile, AppendAddsLinesAndRefusesLinksAndFifos) {
+  const fs::path log = dir_ / "emf.log";
+  ASSERT_TRUE(append_to_file(log.string(), "{\"a\":1}\n").has_value());
+  ASSERT_TRUE(append_to_file(log.string(), "{\"a\":2}\n").has_value());
+  EXPECT_EQ(read(log), "{\"a\":1}\n{\"a\":2}\n");
+  const fs::path link = dir_ / "link.log";
+  fs::create_symlink(log, link);
+  EXPECT_FALSE(append_to_file(link.string(), "x\n").has_value());
+  const fs::path fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_FALSE(append_to_file(fifo.string(), "x\n").has_value());  // and never blocks
+  EXPECT_EQ(read(log), "{\"a\":1}\n{\"a\":2}\n");
+}
+
 TEST_F(OutputFile, EmptyOrTrailingSlashPathIsRefused) {
   EXPECT_FALSE(write_file_atomically("", "x").has_value());
   EXPECT_FALSE(write_file_atomically((dir_ / "").string() + "/", "x").has_value());
