@@ -6,6 +6,7 @@
 #include "cli/cmd_check.hpp"
 #include "cli/cmd_config.hpp"
 #include "cli/common.hpp"
+#include "cli/completion.hpp"
 #include "dns/ares_channel.hpp"
 #include "http/curl_client.hpp"
 #include "version.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   setup_check_command(app, config_source, state);
   setup_agent_command(app, config_source, state);
   setup_config_command(app, config_source, state);
+  setup_completion_command(app, state);  // last: it walks the others
 
   curl_global_setup();
   dns_global_setup();
@@ -34,7 +36,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& done) {
     code = app.exit(done);
   } catch (const CLI::ParseError& error) {
-    app.exit(error);
+    // One prefixed line like every other usage error (CLI11's own print adds a second line).
+    std::cerr << "bedrock-reach: " << error.what() << " (see bedrock-reach --help)\n";
     code = kExitUnknown;
   } catch (const ConfigError& error) {
     std::cerr << "bedrock-reach: " << error.what() << "\n";

@@ -28,6 +28,10 @@ void add_check_options(CLI::App* command, CheckFlags& flags) {
   command->add_option("--cert-warning-days", flags.cert_warning_days,
                       "Warn when a certificate expires within this many days (default 14)");
   command->add_flag("-v,--verbose", flags.verbose, "Log progress and debug details to stderr");
+  command
+      ->add_option("--log-format", flags.log_format,
+                   "Logs on stderr as text (default) or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
 void apply_check_flags(const CheckFlags& flags, Config& config) {
@@ -48,17 +52,48 @@ void apply_check_flags(const CheckFlags& flags, Config& config) {
   if (flags.no_api) config.use_ec2_api = false;
   if (flags.cert_warning_days) config.cert_expiry_warning_days = *flags.cert_warning_days;
   if (flags.verbose) config.log_level = "debug";
-  try {
-    validate_config(config);
-  } catch (const ConfigError& error) {
-    // Name the flag, not the config key, when a flag made it invalid.
-    std::string what = error.what();
-    if (what.find("max_concurrency") != std::string::npos)
-      throw ConfigError("--max-concurrency must be 1..4096");
-    if (what.find("cert_expiry") != std::string::npos)
-      throw ConfigError("--cert-warning-days must be 0..3650");
-    throw;
+  if (!flags.log_format.empty()) config.log_format = flags.log_format;
+  require_valid_config(config);
+}
+
+const char* flag_for_config_key(std::string_view key) {
+  static constexpr std::pair<std::string_view, const char*> kFlags[] = {
+      {"check.region", "--region"},      {"check.services", "--service"},
+      {"check.timeout_ms", "--timeout"}, {"check.max_concurrency", "--max-concurrency"},
+      {"check.resolvers", "--resolver"}, {"check.cert_expiry_warning_days", "--cert-warning-days"},
+      {"output.format", "--format"},     {"agent.interval_ms", "--interval"},
+      {"agent.listen", "--listen"},      {"agent.stale_after_ms", "--stale-after"},
+      {"agent.textfile", "--textfile"},  {"agent.emf_file", "--emf-file"},
+      {"log.format", "--log-format"},
+  };
+  for (const auto& [config_key, flag] : kFlags) {
+    if (config_key == key) return flag;
   }
+  return nullptr;
+}
+
+void require_valid_config(const Config& config) {
+  auto problems = config_problems(config);
+  if (problems.empty()) return;
+  // The file was valid when it loaded (parse_config judges it with line numbers), so what is
+  // wrong now came from a flag: name the flag.
+  const ConfigProblem& first = problems.front();
+  const char* flag = flag_for_config_key(first.key);
+  throw ConfigError(flag != nullptr ? std::string(flag) + ": " + first.reason
+                                    : "config key '" + first.key + "': " + first.reason,
+                    first.key);
+}
+
+Config load_checked_config(const ConfigSource& source, const CheckFlags& flags,
+                           const Environment& env,
+                           const std::function<void(Config&)>& subcommand_flags) {
+  Config config = load_effective_config(source);
+  // A Region that cannot exist is a usage error (exit 3, or a rejected reload), not a stream
+  // of unknown reports; it is named first, being what the check is about.
+  (void)region_for_check(flags.region, env, config);
+  if (subcommand_flags) subcommand_flags(config);
+  apply_check_flags(flags, config);
+  return config;
 }
 
 std::optional<Region> region_for_check(const std::string& region_flag, const Environment& env,

@@ -34,12 +34,26 @@ ReportRenderers production_renderers() {
     options.address_labels = config.prometheus_address_labels;
     return render_report(report, OutputFormat::prometheus, options);
   };
+  renderers.document = [](const Report& report,
+                          std::string_view name) -> std::optional<std::string> {
+    auto format = parse_output_format(name);
+    if (!format || (*format != OutputFormat::text && *format != OutputFormat::html)) {
+      return std::nullopt;
+    }
+    return render_report(report, *format, RenderOptions{});
+  };
+  renderers.emf = [](const Report& report, const Config&) {
+    return render_report(report, OutputFormat::emf, RenderOptions{});
+  };
   return renderers;
 }
 
 }  // namespace
 
-void apply_agent_flags(const AgentFlags& flags, Config& config) {
+namespace {
+
+// The flags only `agent` has; apply_check_flags validates after them.
+void apply_agent_only_flags(const AgentFlags& flags, Config& config) {
   if (flags.interval_seconds) {
     config.interval_ms = seconds_to_ms(*flags.interval_seconds, "--interval", 0.1, 86400);
   }
@@ -49,17 +63,28 @@ void apply_agent_flags(const AgentFlags& flags, Config& config) {
   }
   if (!flags.listen.empty()) config.listen = flags.listen;
   if (!flags.textfile.empty()) config.textfile = flags.textfile;
+  if (!flags.emf_file.empty()) config.emf_file = flags.emf_file;
+}
+
+}  // namespace
+
+void apply_agent_flags(const AgentFlags& flags, Config& config) {
+  apply_agent_only_flags(flags, config);
   apply_check_flags(flags.check, config);  // validates the whole config
 }
 
 int run_agent_command(const AgentFlags& flags, const ConfigSource& source, CheckFunction check) {
   Environment environment = Environment::from_process();
+  // The same validation as `check` and `config validate`, at start and on every reload.
   auto load = [&flags, &source, &environment] {
-    Config config = load_effective_config(source);
-    apply_agent_flags(flags, config);
-    // As `check` does: a Region that cannot exist is a usage error (exit 3, or a rejected
-    // reload), not a stream of unknown reports.
-    (void)region_for_check(flags.check.region, environment, config);
+    Config config = load_checked_config(source, flags.check, environment,
+                                        [&flags](Config& c) { apply_agent_only_flags(flags, c); });
+    // A textfile that cannot be written fails the start (or the reload), not every check.
+    if (!config.textfile.empty()) {
+      if (auto target = prepare_output(config.textfile); !target) {
+        throw ConfigError("--textfile: " + target.error().message, "agent.textfile");
+      }
+    }
     return config;
   };
   Config config = load();
@@ -69,7 +94,7 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
     std::cerr << "bedrock-reach: " << signals.error().message << "\n";
     return kExitUnknown;
   }
-  auto log = make_agent_logger(config.log_level);
+  auto log = make_agent_logger(config.log_level, config.log_format);
   if (!check) {
     check = [environment, region = flags.check.region, logger = log](const Config& effective) {
       CheckRequest request;
@@ -91,6 +116,10 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
   options.write_textfile = [](const std::string& path, const std::string& content) {
     return write_file_atomically(path, content, 0644);
   };
+  options.append_emf = [](const std::string& path, const std::string& content) {
+    return append_to_file(path, content);
+  };
+  options.state_event = make_state_event_sink(log, config.log_format);
   options.version = kVersion;
   options.signal_fd = signals->fd();
   options.once = flags.once;
@@ -120,6 +149,11 @@ void setup_agent_command(CLI::App& app, ConfigSource& source, RunState& state,
                     "[::1]:PORT for IPv6; port 0 picks a free port)");
   agent->add_option("--textfile", flags->textfile,
                     "Also write the metrics to this Prometheus textfile after each check (atomic)");
+  agent
+      ->add_option("--emf-file", flags->emf_file,
+                   "Append CloudWatch EMF lines to FILE after each check (for the CloudWatch "
+                   "agent to tail)")
+      ->type_name("FILE");
   agent->add_option("--stale-after", flags->stale_after_seconds,
                     "Seconds after which /healthz calls the last report stale (default: three "
                     "intervals plus the check timeout)");

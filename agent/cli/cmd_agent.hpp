@@ -15,6 +15,7 @@ struct AgentFlags {
   std::optional<double> stale_after_seconds;
   std::string listen;
   std::string textfile;
+  std::string emf_file;
   bool once = false;
 };
 

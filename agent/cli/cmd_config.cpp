@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "cli/check_flags.hpp"
+
 namespace bedrock_reach {
 
 void setup_config_command(CLI::App& app, ConfigSource& source, RunState& state) {
@@ -10,7 +12,8 @@ void setup_config_command(CLI::App& app, ConfigSource& source, RunState& state) 
   auto* validate =
       config->add_subcommand("validate", "Check the config file; exit 0 when valid, 3 otherwise");
   validate->callback([&source, &state] {
-    Config loaded = load_effective_config(source);
+    // Exactly what `check` and the agent (at start and on SIGHUP) run.
+    Config loaded = load_checked_config(source, CheckFlags{}, Environment::from_process());
     std::cout << (loaded.source_file.empty() ? std::string("defaults") : loaded.source_file)
               << ": valid\n";
     state.exit_code = 0;

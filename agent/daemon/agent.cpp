@@ -196,6 +196,10 @@ void Agent::Impl::finish_check() {
     record.json = options.renderers.json ? options.renderers.json(report, config) : "{}\n";
     record.prometheus =
         options.renderers.prometheus ? options.renderers.prometheus(report, config) : "";
+    if (options.renderers.document) {
+      record.report = std::make_shared<const Report>(report);
+      record.render = options.renderers.document;
+    }
   } catch (const std::exception& error) {
     log.error("rendering the report failed: {}", error.what());
   }
@@ -206,7 +210,11 @@ void Agent::Impl::finish_check() {
 
   StateSnapshot snapshot{report.status, record.codes};
   if (auto change = state_change_message(last_state, snapshot)) {
-    log.log(log_level_for(report.status), "{}", *change);
+    if (options.state_event) {
+      options.state_event(report.status, *change, state_fields(report, record.codes));
+    } else {
+      log.log(log_level_for(report.status), "{}", *change);
+    }
   }
   last_state = snapshot;
   last_summary = status_summary(report);
@@ -220,6 +228,18 @@ void Agent::Impl::finish_check() {
     if (!written) {
       textfile_ok = false;
       log.error("cannot write the textfile: {}", written.error().message);
+    }
+  }
+
+  if (!options.config.emf_file.empty() && options.append_emf && options.renderers.emf) {
+    try {
+      if (auto appended = options.append_emf(options.config.emf_file,
+                                             options.renderers.emf(report, done->config));
+          !appended) {
+        log.error("cannot append EMF: {}", appended.error().message);
+      }
+    } catch (const std::exception& error) {
+      log.error("rendering EMF failed: {}", error.what());
     }
   }
 

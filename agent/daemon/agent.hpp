@@ -12,10 +12,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "bedrock_reach/report.hpp"
 #include "bedrock_reach/result.hpp"
 #include "config/config.hpp"
+#include "daemon/health.hpp"
 #include "daemon/notify.hpp"
 
 namespace spdlog {
@@ -32,7 +35,17 @@ using CheckFunction = std::function<Report(const Config&)>;
 struct ReportRenderers {
   std::function<std::string(const Report&, const Config&)> json;
   std::function<std::string(const Report&, const Config&)> prometheus;
+  /// /report?format=NAME for the formats besides JSON (text, html), rendered when asked, from
+  /// the kept report; nullopt for a format /report does not serve. Empty: JSON only.
+  std::function<std::optional<std::string>(const Report&, std::string_view format)> document;
+  /// CloudWatch EMF lines, appended to agent.emf_file after each check. Empty: none.
+  std::function<std::string(const Report&, const Config&)> emf;
 };
+
+/// A state change with its fields (state_fields()) for machines: journald fields
+/// (BEDROCK_REACH_STATUS=critical), or members of a JSON log line.
+using StateEventSink =
+    std::function<void(Severity status, const std::string& message, const LogFields& fields)>;
 
 using TextfileWriter = std::function<Result<void>(const std::string& path, const std::string&)>;
 
@@ -42,6 +55,8 @@ struct AgentOptions {
   CheckFunction check;
   ReportRenderers renderers;
   TextfileWriter write_textfile;  // used when config.textfile is set
+  TextfileWriter append_emf;      // used when config.emf_file is set (appends)
+  StateEventSink state_event;     // state changes; empty: the logger only
   std::string version;
   double jitter_fraction = 0.1;   // ±10 % of the interval
   std::uint64_t jitter_seed = 0;  // 0: from std::random_device

@@ -67,12 +67,28 @@ HttpReply AgentState::metrics(TimePoint now) const {
   return {200, kPrometheusType, metrics_text(now)};
 }
 
-HttpReply AgentState::report() const {
-  std::lock_guard lock(mutex_);
-  if (!last_) {
-    return {503, "application/json", "{\"error\":\"no check has completed yet\"}\n"};
+HttpReply AgentState::report(std::string_view format) const {
+  std::shared_ptr<const Report> report;
+  decltype(CheckRecord::render) render;
+  {
+    std::lock_guard lock(mutex_);
+    const bool json = format.empty() || format == "json";
+    if (!json && format != "text" && format != "html") {
+      return {400, "text/plain; charset=utf-8", "format must be json, text or html\n"};
+    }
+    if (!last_) {
+      return {503, "application/json", "{\"error\":\"no check has completed yet\"}\n"};
+    }
+    if (json) return {200, "application/json", last_->json};
+    report = last_->report;
+    render = last_->render;
   }
-  return {200, "application/json", last_->json};
+  // Rendered outside the lock: a scrape of /metrics never waits for an HTML page.
+  std::optional<std::string> body;
+  if (report && render) body = render(*report, format);
+  if (!body) return {404, "text/plain; charset=utf-8", "this agent serves JSON only\n"};
+  return {200, format == "html" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+          std::move(*body)};
 }
 
 }  // namespace bedrock_reach

@@ -1,9 +1,12 @@
 #pragma once
 // What the HTTP endpoints serve: the last check (already rendered) and the agent's counters,
 // behind one mutex. The main loop writes; server threads read. No I/O here.
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/health.hpp"
@@ -22,6 +25,10 @@ struct CheckRecord {
   std::vector<std::string> codes;  // problem_codes()
   std::string json;                // /report
   std::string prometheus;          // the check's series, before the agent's
+  /// The report itself and how to render it, for /report?format=text|html (rendered only
+  /// when asked: most agents never are). Either may be empty: JSON only.
+  std::shared_ptr<const Report> report;
+  std::function<std::optional<std::string>(const Report&, std::string_view format)> render;
   TimePoint finished;
   double finished_unix_seconds = 0;
   double duration_seconds = 0;
@@ -37,7 +44,9 @@ class AgentState {
 
   HttpReply healthz(TimePoint now) const;
   HttpReply metrics(TimePoint now) const;
-  HttpReply report() const;
+  /// /report: `format` "" or "json" (the stored JSON), or one `render` knows (text, html);
+  /// 400 naming the choices for anything else, 503 before the first check.
+  HttpReply report(std::string_view format = {}) const;
   /// The check's series plus the agent's, as /metrics serves them (also the textfile).
   std::string metrics_text(TimePoint now) const;
   AgentCounters counters(TimePoint now) const;

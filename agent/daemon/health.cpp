@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "bedrock_reach/strings.hpp"
+
 namespace bedrock_reach {
 
 Millis jittered_interval(Millis interval, double fraction, double unit_random) {
@@ -67,6 +69,21 @@ std::vector<std::string> problem_codes(const Report& report) {
     if (seen.insert(finding.code).second) codes.push_back(finding.code);
   }
   return codes;
+}
+
+LogFields state_fields(const Report& report, const std::vector<std::string>& codes) {
+  auto joined = [](const std::vector<std::string>& items) { return strings::join(items, ","); };
+  LogFields fields = {{"BEDROCK_REACH_STATUS", std::string(status_name(report.status))}};
+  if (!codes.empty()) fields.emplace_back("BEDROCK_REACH_CODES", joined(codes));
+  std::vector<std::string> services;
+  for (const auto& service : report.services) {
+    if (service.status != Severity::ok && service.status != Severity::info) {
+      services.push_back(service.name);
+    }
+  }
+  if (!services.empty()) fields.emplace_back("BEDROCK_REACH_SERVICES", joined(services));
+  if (!report.region.empty()) fields.emplace_back("BEDROCK_REACH_REGION", report.region);
+  return fields;
 }
 
 std::string status_summary(const Report& report) {

@@ -42,6 +42,14 @@ HealthVerdict health_verdict(std::optional<Severity> last_status,
                              const std::vector<std::string>& codes, std::optional<Millis> age,
                              const HealthPolicy& policy);
 
+/// Structured fields of a log event, journald-style names (upper case, [A-Z0-9_]).
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+
+/// The fields of a state change: BEDROCK_REACH_STATUS (ok|warning|critical|unknown),
+/// BEDROCK_REACH_CODES (the problem codes, comma-separated), BEDROCK_REACH_SERVICES (the
+/// services not ok, comma-separated), BEDROCK_REACH_REGION. Empty lists are left out.
+LogFields state_fields(const Report& report, const std::vector<std::string>& codes);
+
 /// Codes of the findings that decide the status (warning and worse), unique, in report order.
 std::vector<std::string> problem_codes(const Report& report);
 

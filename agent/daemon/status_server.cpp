@@ -41,13 +41,23 @@ Result<int> StatusServer::start(const ListenAddress& address) {
   server->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
     send(response, state_.metrics(clock_()));
   });
-  server->Get("/report", [this](const httplib::Request&, httplib::Response& response) {
-    send(response, state_.report());
+  server->Get("/report", [this](const httplib::Request& request, httplib::Response& response) {
+    send(response, state_.report(request.get_param_value("format")));
   });
   server->Get("/", [](const httplib::Request&, httplib::Response& response) {
     send(response,
          {200, "text/plain; charset=utf-8", "bedrock-reach agent: /metrics /healthz /report\n"});
   });
+  // Read-only endpoints: any other method is 405 with Allow (RFC 9110 §15.5.6), not 404.
+  auto not_allowed = [](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Allow", "GET, HEAD");
+    send(response, {405, "text/plain; charset=utf-8", "method not allowed: GET or HEAD only\n"});
+  };
+  server->Post(".*", not_allowed);
+  server->Put(".*", not_allowed);
+  server->Patch(".*", not_allowed);
+  server->Delete(".*", not_allowed);
+  server->Options(".*", not_allowed);
   server->set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
         send(response, {500, "text/plain; charset=utf-8", "internal error\n"});

@@ -128,8 +128,11 @@ std::string render_emf(const Report& report, const RenderOptions& options) {
       Zone& z = zones[a.az.empty() ? "none" : a.az];
       ++z.probed;
       z.ok += t.ok ? 1 : 0;
-      z.connect_ms = std::max(z.connect_ms, finite_or_zero(t.connect_ms));
-      if (t.ok) z.handshake_ms = std::max(z.handshake_ms, finite_or_zero(t.handshake_ms));
+      // Latency only from completed probes: no success, no latency value (never a 0).
+      if (t.ok) {
+        z.connect_ms = std::max(z.connect_ms, finite_or_zero(t.connect_ms));
+        z.handshake_ms = std::max(z.handshake_ms, finite_or_zero(t.handshake_ms));
+      }
     }
     std::vector<Metric> metrics = {
         {"ServiceStatus", "None", static_cast<double>(exit_code(s.status))},
@@ -144,9 +147,11 @@ std::string render_emf(const Report& report, const RenderOptions& options) {
             {"findings", finding_codes(report, s.name)}});
 
     for (const auto& [az, z] : zones) {
-      std::vector<Metric> zone_metrics = {{"TlsSuccess", "None", z.ok == z.probed ? 1.0 : 0.0},
-                                          {"ConnectTime", "Milliseconds", z.connect_ms}};
-      if (z.ok > 0) zone_metrics.push_back({"HandshakeTime", "Milliseconds", z.handshake_ms});
+      std::vector<Metric> zone_metrics = {{"TlsSuccess", "None", z.ok == z.probed ? 1.0 : 0.0}};
+      if (z.ok > 0) {
+        zone_metrics.push_back({"ConnectTime", "Milliseconds", z.connect_ms});
+        zone_metrics.push_back({"HandshakeTime", "Milliseconds", z.handshake_ms});
+      }
       w.line({{"Region", region}, {"Service", s.name}, {"AZ", az}}, zone_metrics);
     }
   }

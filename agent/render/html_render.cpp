@@ -1,7 +1,9 @@
 // One self-contained HTML page: verdict, context, per-service path pictures and address
 // tables, findings (causes first, evidence in <details>). No scripts, no external assets; a
 // Content-Security-Policy says so to the browser too.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "render/path_picture.hpp"
 #include "render/render_util.hpp"
@@ -44,7 +46,12 @@ ol.findings li.status-info{border-left-color:#00838f}
 ol.findings li.effect{margin-left:calc(var(--depth,1)*28px)}
 .code{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
 .fix{color:#37474f}.cause{color:#546e7a;font-style:italic}
-code{font-family:ui-monospace,Menlo,Consolas,monospace}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
+span.id{white-space:nowrap}
+div.scroll{overflow-x:auto;max-width:100%}
+svg.path .blocker rect{fill:#c62828;stroke:#7f0000}
+svg.path .blocker text{fill:#fff;font-weight:700;font-size:10px}
+table.addresses{table-layout:auto}table.addresses td{overflow-wrap:normal;word-break:keep-all}
 table.addresses td:nth-child(-n+3){white-space:nowrap}
 header#verdict .code{font-weight:700}
 )css";
@@ -59,6 +66,46 @@ std::string badge(Severity s) {
 }
 
 std::string dash(std::string_view text) { return text.empty() ? "&#8211;" : html_escape(text); }
+
+// Escaped text whose AWS IDs (vpce-0b1a2c3d4e5f60002, eni-..., sg-..., i-...) never break at
+// their hyphen: each is wrapped in a no-wrap span. Escaping leaves [a-z0-9-] untouched, so the
+// IDs are found in the escaped text.
+std::string html_text(std::string_view text) {
+  const std::string escaped = html_escape(text);
+  auto id_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  auto is_id = [](std::string_view token) {
+    const auto dash = token.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 8) return false;
+    const std::string_view tail = token.substr(dash + 1);
+    return tail.size() >= 8 && tail.size() <= 17 &&
+           tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < escaped.size()) {
+    if (!id_char(escaped[i])) {
+      out += escaped[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < escaped.size() && id_char(escaped[end])) ++end;
+    const std::string_view token(escaped.data() + i, end - i);
+    if (is_id(token)) {
+      out.append("<span class=\"id\">").append(token).append("</span>");
+    } else {
+      out.append(token);
+    }
+    i = end;
+  }
+  return out;
+}
+
+// IDs in <code>, which never wraps: an ID broken across lines reads as two.
+std::string code_or_dash(std::string_view text) {
+  return text.empty() ? "&#8211;" : "<code>" + html_escape(text) + "</code>";
+}
 
 // An id from a service name: [a-z0-9-] only, so it is always a valid fragment.
 std::string element_id(std::string_view name, size_t index) {
@@ -77,7 +124,7 @@ std::string tls_text(const AddressResult& a) {
   char ms[64];
   std::snprintf(ms, sizeof ms, " %.0f ms", finite_or_zero(t.connect_ms + t.handshake_ms));
   if (!t.ok) {
-    return "<span class=\"code\">" + dash(t.error) + "</span> " + html_escape(t.detail);
+    return "<span class=\"code\">" + dash(t.error) + "</span> " + html_text(t.detail);
   }
   std::string out = "ok " + html_escape(t.version) + ms;
   if (t.cert_days_left) out += ", cert " + std::to_string(*t.cert_days_left) + " days";
@@ -98,7 +145,7 @@ void append_verdict(std::string& out, const Report& report) {
     const Finding& root = *ordered.front().finding;
     out += "<p id=\"root-cause\">Root cause: <span class=\"code\">" + html_escape(root.code) +
            "</span>" + (root.service.empty() ? "" : " (" + html_escape(root.service) + ")") +
-           " &#8212; " + html_escape(root.message) + "</p>";
+           " &#8212; " + html_text(root.message) + "</p>";
   }
   out += "</header>\n";
 }
@@ -113,10 +160,10 @@ void append_context(std::string& out, const Report& report) {
           (report.region_source.empty() ? "" : " (" + html_escape(report.region_source) + ")"));
   if (report.instance) {
     const auto& i = *report.instance;
-    row("Instance", dash(i.id));
+    row("Instance", code_or_dash(i.id));
     row("Availability Zone",
         dash(i.az) + " " + (i.az_id.empty() ? "" : "(" + html_escape(i.az_id) + ")"));
-    row("VPC / subnet", dash(i.vpc_id) + " / " + dash(i.subnet_id));
+    row("VPC / subnet", code_or_dash(i.vpc_id) + " / " + code_or_dash(i.subnet_id));
   } else {
     row("Instance", "not on EC2 (no instance metadata)");
   }
@@ -138,15 +185,17 @@ void append_service(std::string& out, const Report& report, const ServiceResult&
     const auto& e = *s.endpoint;
     std::string azs;
     for (const auto& az : e.azs) azs += (azs.empty() ? "" : ", ") + html_escape(az);
-    out += "<p>Endpoint <code>" + dash(e.id) + "</code>, " + dash(e.state) + ", private DNS " +
+    out += "<p>Endpoint " + code_or_dash(e.id) + ", " + dash(e.state) + ", private DNS " +
            (e.private_dns ? "on" : "<strong>off</strong>") + ", AZs " +
            (azs.empty() ? "&#8211;" : azs) + "</p>";
   } else {
     out += "<p>No interface endpoint known for this service.</p>";
   }
   out += path_picture_svg(report, s, index);
+  // Wide tables scroll inside their section instead of running off the page.
   out +=
-      "<table class=\"addresses\"><thead><tr><th>AZ</th><th>Address</th><th>Class</th>"
+      "<div class=\"scroll\"><table "
+      "class=\"addresses\"><thead><tr><th>AZ</th><th>Address</th><th>Class</th>"
       "<th>ENI</th><th>Subnet</th><th>Resolvers</th><th>Route</th><th>TLS</th></tr></thead><tbody>";
   for (const auto& a : s.addresses) {
     std::string resolvers;
@@ -161,12 +210,12 @@ void append_service(std::string& out, const Report& report, const ServiceResult&
     }
     out += "<tr class=\"status-" + css_status(address_severity(a)) + "\"><td>" + dash(a.az) +
            "</td><td><code>" + dash(a.ip) + "</code></td><td>" + dash(a.klass) + "</td><td>" +
-           dash(a.eni) + "</td><td>" + dash(a.subnet) + "</td><td>" +
+           code_or_dash(a.eni) + "</td><td>" + code_or_dash(a.subnet) + "</td><td>" +
            (resolvers.empty() ? "&#8211;" : resolvers) + "</td><td>" + route + "</td><td>" +
            tls_text(a) + "</td></tr>";
   }
   if (s.addresses.empty()) out += "<tr><td colspan=\"8\">No addresses resolved.</td></tr>";
-  out += "</tbody></table></section>\n";
+  out += "</tbody></table></div></section>\n";
 }
 
 void append_findings(std::string& out, const Report& report, const RenderOptions& options) {
@@ -176,26 +225,48 @@ void append_findings(std::string& out, const Report& report, const RenderOptions
     return;
   }
   out += "<ol class=\"findings\" id=\"findings\">";
-  for (const auto& of : order_findings(report.findings)) {
-    const Finding& f = *of.finding;
-    out +=
-        "<li class=\"finding status-" + css_status(f.severity) +
-        (of.depth > 0 ? " effect\" style=\"--depth:" + std::to_string(of.depth) : std::string()) +
-        "\" data-code=\"" + html_escape(f.code) + "\">" + badge(f.severity) +
-        " <span class=\"code\">" + html_escape(f.code) + "</span>";
+  // As in the text report: a finding repeated per address is one item listing the addresses.
+  for (const auto& group : group_findings(order_findings(report.findings))) {
+    const Finding& f = *group.members.front();
+    out += "<li class=\"finding status-" + css_status(f.severity) +
+           (group.depth > 0 ? " effect\" style=\"--depth:" + std::to_string(group.depth)
+                            : std::string()) +
+           "\" data-code=\"" + html_escape(f.code) + "\" data-service=\"" + html_escape(f.service) +
+           "\" data-count=\"" + std::to_string(group.members.size()) + "\">" + badge(f.severity) +
+           " <span class=\"code\">" + html_escape(f.code) + "</span>";
     if (!f.service.empty()) out += " &#183; " + html_escape(f.service);
-    if (!f.address.empty()) out += " &#183; <code>" + html_escape(f.address) + "</code>";
-    if (of.cause) {
-      out += " <span class=\"cause\">caused by " + html_escape(of.cause->code) + "</span>";
+    if (!group.addresses.empty()) {
+      out += " &#183; <span class=\"addresses\">";
+      for (size_t i = 0; i < group.addresses.size(); ++i) {
+        out +=
+            (i ? ", " : "") + std::string("<code>") + html_escape(group.addresses[i]) + "</code>";
+      }
+      out += "</span>";
     }
-    out += "<div class=\"message\">" + html_escape(f.message) + "</div>";
+    if (group.cause) {
+      out += " <span class=\"cause\">caused by " + html_escape(group.cause->code) + "</span>";
+    }
+    out += "<div class=\"message\">" + html_text(f.message) + "</div>";
+    if (group.members.size() > 1 && !group.same_message()) {
+      out += "<details class=\"each\"><summary>Each address</summary><ul>";
+      for (const Finding* member : group.members) {
+        out += "<li>" + html_text(member->message) + "</li>";
+      }
+      out += "</ul></details>";
+    }
     if (!f.remediation.empty()) {
-      out += "<div class=\"fix\">Fix: " + html_escape(f.remediation) + "</div>";
+      out += "<div class=\"fix\">Fix: " + html_text(f.remediation) + "</div>";
     }
-    if (!f.evidence.empty()) {
+    std::vector<std::string> evidence;
+    for (const Finding* member : group.members) {
+      for (const auto& e : member->evidence) {
+        if (std::find(evidence.begin(), evidence.end(), e) == evidence.end()) evidence.push_back(e);
+      }
+    }
+    if (!evidence.empty()) {
       out += std::string("<details") + (options.explain ? " open" : "") +
              "><summary>Evidence</summary><ul>";
-      for (const auto& e : f.evidence) out += "<li>" + html_escape(e) + "</li>";
+      for (const auto& e : evidence) out += "<li>" + html_text(e) + "</li>";
       out += "</ul></details>";
     }
     out += "</li>";
@@ -231,9 +302,14 @@ std::string render_html(const Report& report, const RenderOptions& options) {
   // What to fix first, then the evidence per service, then where the check ran.
   append_findings(out, report, options);
   out += "<div id=\"services\">\n";
-  for (size_t i = 0; i < report.services.size(); ++i) {
-    append_service(out, report, report.services[i], i);
-  }
+  // Broken services first (worst status first, report order within a status); the element ids
+  // keep the report's index, so links stay stable.
+  std::vector<size_t> order(report.services.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&report](size_t a, size_t b) {
+    return report.services[a].status > report.services[b].status;
+  });
+  for (size_t i : order) append_service(out, report, report.services[i], i);
   out += "</div>\n";
   append_context(out, report);
   append_timings(out, report);

@@ -1,6 +1,7 @@
 #include "render/path_picture.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <vector>
 
@@ -19,15 +20,70 @@ constexpr int kTop = 30;
 // The report status names double as CSS classes (info shows as ok).
 std::string css_class(Severity s) { return std::string(status_name(s)); }
 
-// Keeps a box label inside its box: at most `max` code points, with an ellipsis.
-std::string clip(std::string_view text, size_t max) {
-  std::string valid = valid_utf8(text);
-  size_t points = 0;
-  for (size_t i = 0; i < valid.size(); ++i) {
-    if ((static_cast<unsigned char>(valid[i]) & 0xC0) == 0x80) continue;
-    if (++points > max) return valid.substr(0, i) + "\xE2\x80\xA6";
+constexpr size_t kLineFits = 29;  // code points that fit a box line at the normal size
+
+size_t code_points(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// A box line. Never cut (an ID with an ellipsis is no ID): a line too long for the box is
+// condensed to the box's width by the browser (textLength), whole and selectable.
+std::string text_line(int x, int y, std::string_view text, bool head, int width) {
+  const std::string valid = valid_utf8(text);
+  std::string out = "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\"" +
+                    (head ? " class=\"head\"" : "");
+  if (code_points(valid) > kLineFits) {
+    out += " textLength=\"" + std::to_string(width) + "\" lengthAdjust=\"spacingAndGlyphs\"";
   }
-  return valid;
+  return out + ">" + html_escape(valid) + "</text>";
+}
+
+// The security group or network ACL IDs that block, from the finding's own wording: an SG
+// finding names the blocking groups before " of " ("endpoint security groups sg-a, sg-b of
+// 10.0.1.31 ... from the instance 10.0.1.10 (sg-c)": sg-c is the source, not the block); a
+// NACL finding's evidence names the ACL ("acl-x is the NACL of the ...").
+std::vector<std::string> blocking_ids(const Finding& f) {
+  std::vector<std::string> ids;
+  auto scan = [&ids](std::string_view text, std::string_view prefix) {
+    for (size_t at = text.find(prefix); at != std::string_view::npos;
+         at = text.find(prefix, at + 1)) {
+      if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0) continue;
+      size_t end = at + prefix.size();
+      while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])) != 0) ++end;
+      std::string id(text.substr(at, end - at));
+      if (id.size() > prefix.size() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(id);
+      }
+    }
+  };
+  if (f.code.rfind("SG_", 0) == 0) {
+    const std::string_view message = f.message;
+    scan(message.substr(0, message.find(" of ")), "sg-");
+  } else {
+    scan(f.message, "acl-");
+    for (const auto& e : f.evidence) scan(e, "acl-");
+  }
+  return ids;
+}
+
+bool is_blocking_code(const std::string& code) {
+  return code == "SG_INGRESS_BLOCKS" || code == "SG_EGRESS_BLOCKS" ||
+         code == "NACL_BLOCKS_OUTBOUND" || code == "NACL_BLOCKS_RETURN";
+}
+
+// What blocks traffic to `address`: the blocking findings of the service that name it or no
+// address at all (a service-wide block).
+const Finding* blocker_of(const Report& report, const ServiceResult& service,
+                          const AddressResult& address) {
+  for (const auto& f : report.findings) {
+    // Only a verdict of "blocked" (critical); "could not check" (warning) draws no wall.
+    if (!is_blocking_code(f.code) || f.service != service.name) continue;
+    if (f.severity != Severity::critical) continue;
+    if (f.address.empty() || f.address == address.ip) return &f;
+  }
+  return nullptr;
 }
 
 void box(std::string& svg, int x, int y, Severity s, const std::string& kind,
@@ -38,8 +94,7 @@ void box(std::string& svg, int x, int y, Severity s, const std::string& kind,
          std::to_string(kBoxWidth) + "\" height=\"" + std::to_string(kBoxHeight) + "\" rx=\"6\"/>";
   int line_y = y + 18;
   for (size_t i = 0; i < lines.size() && i < 3; ++i, line_y += 15) {
-    svg += "<text x=\"" + std::to_string(x + 8) + "\" y=\"" + std::to_string(line_y) + "\"" +
-           (i == 0 ? " class=\"head\"" : "") + ">" + html_escape(clip(lines[i], 29)) + "</text>";
+    svg += text_line(x + 8, line_y, lines[i], i == 0, kBoxWidth - 16);
   }
   svg += "</g>";
 }
@@ -140,8 +195,13 @@ std::string path_picture_svg(const Report& report, const ServiceResult& service,
   for (size_t r = 0; r < routes.size(); ++r) {
     const Severity s = route_state[routes[r]];
     edge(svg, instance_row, static_cast<int>(r), 0, s, arrow_id);
-    box(svg, kColumnX[1], kTop + static_cast<int>(r) * kRowPitch, s, "route",
-        {routes[r], s == Severity::ok ? "stays in the VPC" : css_class(s)}, routes[r],
+    // Kind and target on their own lines, so an ID gets a line of its own.
+    std::vector<std::string> lines;
+    const auto space = routes[r].find(' ');
+    lines.push_back(routes[r].substr(0, space));
+    if (space != std::string::npos) lines.push_back(routes[r].substr(space + 1));
+    lines.push_back(s == Severity::ok ? "stays in the VPC" : css_class(s));
+    box(svg, kColumnX[1], kTop + static_cast<int>(r) * kRowPitch, s, "route", lines, routes[r],
         " data-route=\"" + html_escape(routes[r]) + "\"");
   }
 
@@ -156,9 +216,32 @@ std::string path_picture_svg(const Report& report, const ServiceResult& service,
                       : !a.tls->probed ? "TLS skipped"
                       : a.tls->ok      ? "TLS ok " + a.tls->version
                                        : a.tls->error;
-    box(svg, kColumnX[2], kTop + static_cast<int>(i) * kRowPitch, s, "address",
+    const int row_y = kTop + static_cast<int>(i) * kRowPitch;
+    std::string blocked_by;
+    if (const Finding* blocker = blocker_of(report, service, a)) {
+      // The blocking security group or NACL, drawn as a wall on the edge into the address and
+      // named in full in the box.
+      const auto ids = blocking_ids(*blocker);
+      const bool nacl = blocker->code.rfind("NACL", 0) == 0;
+      std::string names;
+      for (const auto& id : ids) names += (names.empty() ? "" : " ") + id;
+      if (names.empty()) names = nacl ? "network ACL" : "security group";
+      blocked_by = names;
+      const int wall_x = kColumnX[2] - 30;
+      svg += "<g class=\"blocker " + std::string(nacl ? "nacl" : "sg") + "\" data-blocked-by=\"" +
+             html_escape(names) + "\" data-code=\"" + html_escape(blocker->code) + "\"><title>" +
+             html_escape(blocker->code + ": " + names) + "</title><rect x=\"" +
+             std::to_string(wall_x) + "\" y=\"" + std::to_string(row_y + 6) +
+             "\" width=\"22\" height=\"" + std::to_string(kBoxHeight - 12) +
+             "\" rx=\"3\"/><text x=\"" + std::to_string(wall_x + 11) + "\" y=\"" +
+             std::to_string(row_y + kBoxHeight / 2 + 4) + "\" text-anchor=\"middle\">" +
+             (nacl ? "ACL" : "SG") + "</text></g>";
+      tls = "blocked by " + names;
+    }
+    box(svg, kColumnX[2], row_y, s, "address",
         {head, a.ip + (a.az.empty() ? "" : "  " + a.az), tls}, a.ip + " " + a.klass + " " + tls,
-        " data-ip=\"" + html_escape(a.ip) + "\" data-status=\"" + css_class(s) + "\"");
+        " data-ip=\"" + html_escape(a.ip) + "\" data-status=\"" + css_class(s) + "\"" +
+            (blocked_by.empty() ? "" : " data-blocked-by=\"" + html_escape(blocked_by) + "\""));
   }
   if (addresses.empty()) {
     box(svg, kColumnX[1], kTop, Severity::critical, "route",

@@ -91,7 +91,10 @@ struct TlsGroup {
 void add_to_group(TlsGroup& g, const TlsResult& t) {
   if (!t.probed) return;
   ++g.probed;
-  if (t.ok) ++g.ok;
+  if (!t.ok) return;
+  // Latency only from probes that completed: a timeout's "connect time" is the timeout, and
+  // a 0 would read as the fastest endpoint on a dashboard. No success, no latency sample.
+  ++g.ok;
   g.connect_ms = std::max(g.connect_ms, finite_or_zero(t.connect_ms));
   g.handshake_ms = std::max(g.handshake_ms, finite_or_zero(t.handshake_ms));
   if (t.cert_not_after && (!g.earliest_not_after || *t.cert_not_after < *g.earliest_not_after)) {
@@ -110,8 +113,11 @@ void declare_families(Exposition& e) {
   e.family("service_path", "The path a service's traffic takes: 1 for the current path, else 0.");
   e.family("service_addresses", "Addresses a service resolves to, by AZ and address class.");
   e.family("tls_success", "1 when every probed address in the group completed TLS, else 0.");
-  e.family("tls_connect_seconds", "Slowest TCP connect in the group.");
-  e.family("tls_handshake_seconds", "Slowest TLS handshake in the group.");
+  e.family("tls_connect_seconds",
+           "Slowest TCP connect among the group's successful probes (absent when none succeeded).");
+  e.family(
+      "tls_handshake_seconds",
+      "Slowest TLS handshake among the group's successful probes (absent when none succeeded).");
   e.family("cert_expiry_timestamp_seconds", "Earliest certificate notAfter seen, as Unix time.");
   e.family("findings", "Findings of the check by service, code and severity.");
 }
@@ -163,8 +169,10 @@ std::string render_prometheus(const Report& report, const RenderOptions& options
     for (const auto& [labels, g] : groups) {
       if (g.probed == 0) continue;
       e.sample("tls_success", labels, g.ok == g.probed ? 1 : 0);
-      e.sample("tls_connect_seconds", labels, g.connect_ms / 1000);
-      if (g.ok > 0) e.sample("tls_handshake_seconds", labels, g.handshake_ms / 1000);
+      if (g.ok > 0) {
+        e.sample("tls_connect_seconds", labels, g.connect_ms / 1000);
+        e.sample("tls_handshake_seconds", labels, g.handshake_ms / 1000);
+      }
       if (g.earliest_not_after) {
         e.sample("cert_expiry_timestamp_seconds", labels,
                  static_cast<double>(*g.earliest_not_after));

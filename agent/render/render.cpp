@@ -7,28 +7,32 @@
 namespace bedrock_reach {
 
 std::optional<OutputFormat> parse_output_format(std::string_view name) {
-  if (name == "text") return OutputFormat::text;
-  if (name == "json") return OutputFormat::json;
-  if (name == "prometheus") return OutputFormat::prometheus;
-  if (name == "emf") return OutputFormat::emf;
-  if (name == "html") return OutputFormat::html;
+  for (const auto& entry : kOutputFormats) {
+    if (entry.name == name) return entry.format;
+  }
   return std::nullopt;
 }
 
 std::string_view output_format_name(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::text:
-      return "text";
-    case OutputFormat::json:
-      return "json";
-    case OutputFormat::prometheus:
-      return "prometheus";
-    case OutputFormat::emf:
-      return "emf";
-    case OutputFormat::html:
-      return "html";
+  for (const auto& entry : kOutputFormats) {
+    if (entry.format == format) return entry.name;
   }
   return "text";
+}
+
+std::vector<std::string> output_format_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : kOutputFormats) names.emplace_back(entry.name);
+  return names;
+}
+
+std::string output_format_list() {
+  std::string out;
+  for (const auto& entry : kOutputFormats) {
+    if (!out.empty()) out += ", ";
+    out += entry.name;
+  }
+  return out;
 }
 
 std::string render_report(const Report& report, OutputFormat format, const RenderOptions& options) {

@@ -279,3 +279,56 @@ std::string status_upper(Severity status) {
 }
 
 }  // namespace bedrock_reach::render_detail
+
+namespace bedrock_reach::render_detail {
+
+bool FindingGroup::same_message() const {
+  return std::all_of(members.begin(), members.end(),
+                     [this](const Finding* f) { return f->message == members.front()->message; });
+}
+
+std::vector<FindingGroup> group_findings(const std::vector<OrderedFinding>& ordered) {
+  std::vector<FindingGroup> groups;
+  // The key of each depth's current ancestor, so children group under their parent's group.
+  std::vector<std::string> path;
+  std::vector<std::pair<std::string, size_t>> index;  // full path key -> group
+  for (const auto& entry : ordered) {
+    const Finding& f = *entry.finding;
+    const auto depth = static_cast<size_t>(std::max(entry.depth, 0));
+    path.resize(depth);
+    std::string key =
+        f.service + '\x1f' + f.code + '\x1f' + std::to_string(static_cast<int>(f.severity));
+    path.push_back(key);
+    std::string full;
+    for (const auto& part : path) full += part + '\x1e';
+    auto found = std::find_if(index.begin(), index.end(),
+                              [&full](const auto& item) { return item.first == full; });
+    if (found == index.end()) {
+      index.emplace_back(full, groups.size());
+      FindingGroup group;
+      group.cause = entry.cause;
+      group.depth = entry.depth;
+      groups.push_back(std::move(group));
+      found = index.end() - 1;
+    }
+    FindingGroup& group = groups[found->second];
+    group.members.push_back(&f);
+    if (!f.address.empty() && std::find(group.addresses.begin(), group.addresses.end(),
+                                        f.address) == group.addresses.end()) {
+      group.addresses.push_back(f.address);
+    }
+  }
+  return groups;
+}
+
+std::vector<const FindingGroup*> headline_causes(const std::vector<FindingGroup>& groups,
+                                                 Severity status) {
+  std::vector<const FindingGroup*> out;
+  if (status == Severity::ok || status == Severity::info) return out;
+  for (const auto& group : groups) {
+    if (group.depth == 0 && group.members.front()->severity == status) out.push_back(&group);
+  }
+  return out;
+}
+
+}  // namespace bedrock_reach::render_detail

@@ -40,6 +40,27 @@ struct OrderedFinding {
 /// first (stable); links that point nowhere or form cycles leave the finding a root.
 std::vector<OrderedFinding> order_findings(const std::vector<Finding>& findings);
 
+/// Findings that repeat per address, merged for people: one per service, code, severity and
+/// place in the cause tree, listing the addresses. Text and HTML show these; JSON keeps one
+/// finding per address (its contract).
+struct FindingGroup {
+  std::vector<const Finding*> members;  // in display order; members.front() speaks for all
+  const Finding* cause = nullptr;       // as in OrderedFinding, of the first member
+  int depth = 0;
+  std::vector<std::string> addresses;  // distinct, in order; empty for address-less findings
+  /// True when every member says the same (so one message covers them all).
+  bool same_message() const;
+};
+
+/// Groups order_findings() output, keeping its order (each group where its first member was).
+/// Members match when service, code, severity, depth and the chain of their causes' codes match.
+std::vector<FindingGroup> group_findings(const std::vector<OrderedFinding>& ordered);
+
+/// The root causes the summary line names: groups at depth 0 whose severity is the report's
+/// status (or, for an ok report, none).
+std::vector<const FindingGroup*> headline_causes(const std::vector<FindingGroup>& groups,
+                                                 Severity status);
+
 /// "OK" | "WARNING" | "CRITICAL" | "UNKNOWN" for a service or report status.
 std::string status_upper(Severity status);
 

@@ -120,6 +120,27 @@ def main():
             elif healthz() != "200":
                 failures.append(f"/healthz {healthz()} after a rejected reload")
 
+            # What a reload rejects, `config validate` rejects, with the same line and key.
+            with open(config, "w") as f:
+                f.write("[check]\n# a Region that cannot exist\nregion = \"BAD\"\n")
+            agent.send_signal(signal.SIGHUP)
+            time.sleep(2)
+            validate = subprocess.run([binary, "--config", config, "config", "validate"],
+                                      capture_output=True, text=True, timeout=10)
+            if validate.returncode != 3 or "config.toml:3: config key 'check.region'" not in validate.stderr:
+                failures.append(f"config validate on the reload-rejected file: exit {validate.returncode} "
+                                f"{validate.stderr.strip()!r}")
+            if agent.poll() is not None or healthz() != "200":
+                failures.append("a reload with region = \"BAD\" was not rejected")
+
+        # The agent sends STATUS= after every check; a datagram socket nobody reads fills up
+        # and then blocks the sender (systemd always reads). Read what queued up.
+        notify.setblocking(False)
+        try:
+            while True:
+                messages.append(notify.recv(4096).decode())
+        except (BlockingIOError, socket.timeout):
+            pass
         started = time.monotonic()
         agent.send_signal(signal.SIGTERM)
         try:
@@ -137,6 +158,8 @@ def main():
         print(log[-3000:])
         if "not_a_key" not in log:
             failures.append("the rejected reload was not logged with its reason")
+        if "config.toml:3: config key 'check.region'" not in log:
+            failures.append("the reload rejecting region = \"BAD\" did not name the line and key")
     finally:
         if agent and agent.poll() is None:
             agent.kill()

@@ -9,6 +9,7 @@ Usage: cli_check.py BINARY
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,14 @@ def main():
         unknown_key = os.path.join(tmp, "unknown.toml")
         with open(unknown_key, "w") as f:
             f.write("[check]\nregoin = \"us-east-1\"\n")
+        bad_region = os.path.join(tmp, "bad-region.toml")
+        with open(bad_region, "w") as f:
+            f.write("[check]\n# the Region\nregion = \"BAD\"\n")
+        bad_services = os.path.join(tmp, "bad-services.toml")
+        with open(bad_services, "w") as f:
+            f.write("[check]\nservices = [\"!!\"]\n")
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
         good = os.path.join(tmp, "good.toml")
         with open(good, "w") as f:
             f.write("[check]\nregion = \"eu-central-1\"\ntimeout_ms = 3000\n")
@@ -62,9 +71,32 @@ def main():
             (["config", "validate", "--config", os.path.join(tmp, "missing.toml")], {}, "missing.toml"),
             (["check", "--region", "us-east-1", "--timeout", "2", "--output", "/proc/nope/report.txt"], {},
              "/proc/nope/report.txt"),
+            # Bad flag values: one prefixed line naming the flag, before anything is queried.
+            (["check", "--region", "us-east-1", "--service", "!!"], {}, "--service"),
+            (["check", "--region", "us-east-1", "--resolver", "notanip"], {}, "--resolver"),
+            (["check", "--bogus"], {}, "--bogus"),
+            (["agent", "--region", "us-east-1", "--resolver", "notanip"], {}, "--resolver"),
+            (["agent", "--region", "us-east-1", "--listen", "nope"], {}, "--listen"),
+            (["check", "--region", "us-east-1", "--timeout", "abc"], {}, "--timeout"),
+            # What check and a reload reject, validate rejects too, with the line.
+            (["config", "validate", "--config", bad_region], {}, "bad-region.toml:3:"),
+            (["config", "validate", "--config", bad_services], {}, "bad-services.toml:2:"),
+            (["--config", bad_region, "check"], {}, "bad-region.toml:3:"),
+            (["--config", bad_services, "agent", "--once"], {}, "bad-services.toml:2:"),
+            (["config", "validate", "--config", unknown_key], {}, "did you mean 'check.region'"),
+            # --output onto what is not a regular file: refused before the check.
+            (["check", "--region", "us-east-1", "-o", fifo], {}, "FIFO"),
+            (["check", "--region", "us-east-1", "-o", "/dev/null"], {}, "character device"),
+            (["check", "--region", "us-east-1", "-o", tmp], {}, "directory"),
         ]
         for args, env, needle in cases:
+            started = time.monotonic()
             result = isolated(binary, *args, env=env)
+            # Refused up front: no IMDS wait, no DNS timeout, no report.
+            if time.monotonic() - started > 1.5:
+                failures.append(f"{' '.join(args)}: took {time.monotonic() - started:.1f} s, want < 1.5 s")
+            if result.stdout.strip():
+                failures.append(f"{' '.join(args)}: printed a report: {result.stdout[:120]!r}")
             lines = [line for line in result.stderr.splitlines() if line.strip()]
             label = " ".join(args)
             if result.returncode != 3:
@@ -102,6 +134,35 @@ def main():
                 if valid.returncode != 0:
                     failures.append("offline JSON fails the schema: " + valid.stdout + valid.stderr)
 
+        # -o onto a FIFO and /dev/null left them as they were.
+        if not stat.S_ISFIFO(os.lstat(fifo).st_mode):
+            failures.append("the FIFO was replaced")
+        if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
+            failures.append("/dev/null is no longer a character device")
+        # A symlink is written through: the link stays, its target gets the report.
+        target = os.path.join(tmp, "target.json")
+        open(target, "w").write("old")
+        os.chmod(target, 0o640)
+        link = os.path.join(tmp, "latest.json")
+        os.symlink(target, link)
+        result = isolated(binary, "check", "--region", "us-east-1", "--format", "json", "-o", link,
+                          "--timeout", "2")
+        if not os.path.islink(link):
+            failures.append("-o onto a symlink replaced the link")
+        elif open(target).read() == "old":
+            failures.append(f"-o onto a symlink did not write its target: {result.stderr}")
+        elif stat.S_IMODE(os.stat(target).st_mode) != 0o640:
+            failures.append(f"target mode {oct(os.stat(target).st_mode)}, want 0640 kept")
+        # -o - is standard output.
+        result = isolated(binary, "check", "--region", "us-east-1", "--format", "json", "-o", "-",
+                          "--timeout", "2")
+        try:
+            json.loads(result.stdout)
+        except ValueError:
+            failures.append(f"-o - printed no JSON report: {result.stdout[:100]!r} {result.stderr[:200]}")
+        if os.path.exists("-"):
+            failures.append("-o - created a file named '-'")
+
         # The agent refuses a listen address that is already taken, with one line and exit 3.
         holder = socket.socket()
         holder.bind(("127.0.0.1", 0))
@@ -121,7 +182,7 @@ def main():
 
     for failure in failures:
         print("FAIL:", failure)
-    print(f"{len(cases) + 3} CLI cases, {len(failures)} failed")
+    print(f"{len(cases) + 5} CLI cases, {len(failures)} failed")
     return 1 if failures else 0
 
 

@@ -38,3 +38,12 @@ if(BR_HARDENING)
   add_test(NAME hardening.binary COMMAND ${CMAKE_CURRENT_LIST_DIR}/hardening_check.sh $<TARGET_FILE:bedrock-reach>)
   set_tests_properties(hardening.binary PROPERTIES LABELS "unit")
 endif()
+
+add_test(NAME e2e.terminal_80_columns
+  COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/terminal_check.py $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(e2e.terminal_80_columns PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
+  RESOURCE_LOCK "sim-e2e-term80")
+
+add_test(NAME cli.completions
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/completion_check.sh $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(cli.completions PROPERTIES LABELS "unit" TIMEOUT 60)

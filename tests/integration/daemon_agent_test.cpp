@@ -3,6 +3,7 @@
 // stop within a second even while a check hangs. Loopback only, port 0.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/null_sink.h>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <future>
 #include <latch>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -151,6 +153,78 @@ TEST_F(DaemonAgent, ReadyAfterFirstCheckAndHealthzFollowsTheScenario) {
   agent_->request_stop();
   EXPECT_EQ(runner_.get(), 0);
   EXPECT_TRUE(notifier.wait_for("STOPPING=1", 0, Millis(0)));
+}
+
+TEST_F(DaemonAgent, ReportInJsonTextAndHtmlAndOnlyGetOrHead) {
+  options_.renderers.document = [](const Report& report,
+                                   std::string_view name) -> std::optional<std::string> {
+    auto format = parse_output_format(name);
+    if (!format || (*format != OutputFormat::text && *format != OutputFormat::html)) {
+      return std::nullopt;
+    }
+    return render_report(report, *format, {});
+  };
+  options_.check = [](const Config&) { return scripted_report(Severity::critical); };
+  auto& notifier = start();
+  ASSERT_TRUE(notifier.wait_for("READY=1"));
+  const int port = agent_->http_port();
+  auto json = http_get(port, "/report?format=json");
+  EXPECT_EQ(json.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(json.body).at("status"), "critical");
+  auto text = http_get(port, "/report?format=text");
+  EXPECT_EQ(text.status, 200);
+  EXPECT_THAT(text.content_type, HasSubstr("text/plain"));
+  EXPECT_THAT(text.body, StartsWith("bedrock-reach: CRITICAL - "));
+  auto html = http_get(port, "/report?format=html");
+  EXPECT_EQ(html.status, 200);
+  EXPECT_THAT(html.content_type, HasSubstr("text/html"));
+  EXPECT_THAT(html.body, StartsWith("<!DOCTYPE html>"));
+  auto bad = http_get(port, "/report?format=prometheus");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.body, HasSubstr("json, text or html"));
+
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(2);
+  for (auto* path : {"/report", "/metrics", "/healthz", "/"}) {
+    auto post = client.Post(path, "x", "text/plain");
+    ASSERT_TRUE(post) << path;
+    EXPECT_EQ(post->status, 405) << path;
+    EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD") << path;
+    auto del = client.Delete(path);
+    ASSERT_TRUE(del) << path;
+    EXPECT_EQ(del->status, 405) << path;
+  }
+  auto head = client.Head("/healthz");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 503);  // critical: HEAD answers as GET does
+}
+
+TEST_F(DaemonAgent, StateChangesCarryFieldsForTheJournal) {
+  auto events = std::make_shared<std::vector<LogFields>>();
+  auto mutex = std::make_shared<std::mutex>();
+  options_.state_event = [events, mutex](Severity, const std::string&, const LogFields& fields) {
+    std::lock_guard lock(*mutex);
+    events->push_back(fields);
+  };
+  options_.check = [](const Config&) { return scripted_report(Severity::critical); };
+  auto& notifier = start();
+  ASSERT_TRUE(notifier.wait_for("READY=1"));
+  agent_->request_stop();
+  runner_.get();
+  std::lock_guard lock(*mutex);
+  ASSERT_FALSE(events->empty());
+  const LogFields& first = events->front();
+  auto field = [&first](const std::string& name) {
+    for (const auto& [key, value] : first) {
+      if (key == name) return value;
+    }
+    return std::string("(absent)");
+  };
+  EXPECT_EQ(field("BEDROCK_REACH_STATUS"), "critical");
+  EXPECT_EQ(field("BEDROCK_REACH_CODES"), "DNS_PUBLIC_ANSWER");
+  EXPECT_EQ(field("BEDROCK_REACH_REGION"), "us-east-1");
+  EXPECT_NE(field("BEDROCK_REACH_SERVICES"), "(absent)");
 }
 
 TEST_F(DaemonAgent, MetricsCarryAgentCountersAndPassPromtool) {

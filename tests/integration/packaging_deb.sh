@@ -36,7 +36,13 @@ expected="./usr/bin/bedrock-reach
 ./usr/share/doc/bedrock-reach/changelog.gz
 ./usr/share/doc/bedrock-reach/findings.md
 ./usr/share/doc/bedrock-reach/runbook.md
-./usr/share/doc/bedrock-reach/ssm-document.json"
+./usr/share/doc/bedrock-reach/ssm-document.json
+./usr/share/bedrock-reach/report.schema.json
+./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.yml
+./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.test.yml
+./usr/share/bedrock-reach/grafana/bedrock-reach.json
+./usr/share/bash-completion/completions/bedrock-reach
+./usr/share/zsh/vendor-completions/_bedrock-reach"
 if [ -f "$src/packaging/iam-policy.json" ]; then
   expected="$expected
 ./usr/share/doc/bedrock-reach/iam-policy.json"
@@ -57,6 +63,11 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture"
 [ "$(field Section)" = net ] || fail "Section"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
+field Maintainer | grep -Eq '^[^<]+ <[^@ ]+@[^> ]+>$' || fail "Maintainer is not 'Name <address>'"
+field Homepage | grep -Eq '^https://' || fail "no https Homepage: '$(field Homepage)'"
+# The report schema shipped is the one in the tree.
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/bedrock-reach/report.schema.json |
+  cmp -s - "$src/docs/report.schema.json" || fail "shipped report.schema.json differs from docs/"
 [ -n "$(field Description)" ] || fail "no Description"
 field Depends | grep -q libsystemd0 || fail "Depends lacks libsystemd0: $(field Depends)"
 field Depends | grep -q init-system-helpers || fail "Depends lacks init-system-helpers"
@@ -104,7 +115,7 @@ assert doc["schemaVersion"] == "2.2", doc["schemaVersion"]
 step = doc["mainSteps"][0]
 assert step["action"] == "aws:runShellScript"
 script = "\n".join(step["inputs"]["runCommand"])
-assert "check --format json" in script
+assert "--json-file" in script and "head -c 20000" in script
 for name, spec in doc["parameters"].items():
     assert "allowedPattern" in spec or "allowedValues" in spec, name  # no raw shell input
 PY
@@ -112,6 +123,7 @@ echo "ok: unpacked binary runs ($got), config validates, man page and SSM docume
 
 if command -v rpmbuild >/dev/null 2>&1 && command -v rpm >/dev/null 2>&1; then
   cpack_from_stage RPM
+  if grep -i 'warning' "$work/cpack-RPM.log"; then fail "CPack warns while building the RPM"; fi
   rpm_file=$(ls "$work"/out/*.rpm)
   rpm -qlp "$rpm_file" 2>/dev/null > "$work/rpm-files"
   echo "$expected" | sed 's|^\.||' | while read -r path; do

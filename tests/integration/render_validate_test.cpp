@@ -27,9 +27,11 @@ struct Validation {
 };
 
 // Runs scripts/validate-output FORMAT FILE and collects its exit status and messages.
-Validation validate(const std::string& format, const fs::path& file) {
-  const std::string command = std::string("'") + BR_SOURCE_DIR + "/scripts/validate-output' " +
-                              format + " '" + file.string() + "' 2>&1";
+Validation validate(const std::string& format, const fs::path& file,
+                    const std::string& keep_screenshot = {}) {
+  const std::string command =
+      (keep_screenshot.empty() ? std::string() : "BR_KEEP_SCREENSHOT='" + keep_screenshot + "' ") +
+      "'" + BR_SOURCE_DIR + "/scripts/validate-output' " + format + " '" + file.string() + "' 2>&1";
   Validation v;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return v;
@@ -107,7 +109,15 @@ void expect_valid(const Case& c) {
   const std::string format(output_format_name(c.format));
   const fs::path file =
       write(dir, c.fixture + "." + format, render_report(fixture(c.fixture), c.format, options));
-  const Validation v = validate(format, file);
+  // HTML: the screenshot is kept as a test artefact (build/ci/artifacts/FIXTURE.png).
+  std::string keep;
+  if (c.format == OutputFormat::html) {
+    const fs::path artifacts = fs::path(BR_BINARY).parent_path().parent_path() / "artifacts";
+    std::error_code ignored;
+    fs::create_directories(artifacts, ignored);
+    keep = (artifacts / (c.fixture + ".png")).string();
+  }
+  const Validation v = validate(format, file, keep);
   if (v.exit_code == kValidatorMissing) GTEST_SKIP() << v.output;
   EXPECT_EQ(v.exit_code, 0) << v.output;
 }

@@ -170,16 +170,84 @@ TEST(RenderOrder, CauseInAnotherServiceDoesNotMatchButCheckWideDoes) {
 TEST(RenderText, SummaryTableAndNoColourWhenPiped) {
   const std::string text = render_report(samples::healthy_report(), OutputFormat::text, {});
   const auto lines = lines_of(text);
-  ASSERT_GT(lines.size(), 14u);
-  EXPECT_EQ(lines[0].rfind("bedrock-reach: OK - 4 of 4 services ok | region us-east-1 (imds)", 0),
-            0u)
+  ASSERT_GT(lines.size(), 15u);
+  EXPECT_EQ(lines[0].rfind("bedrock-reach: OK - 4 of 4 services ok | 'duration'=", 0), 0u)
       << lines[0];
-  EXPECT_NE(lines[2].find("SERVICE"), std::string::npos);
-  EXPECT_NE(lines[2].find("TLS"), std::string::npos);
+  EXPECT_EQ(lines[1].rfind("4 of 4 services ok; region us-east-1 (imds)", 0), 0u) << lines[1];
+  EXPECT_NE(lines[3].find("SERVICE"), std::string::npos);
+  EXPECT_NE(lines[3].find("TLS"), std::string::npos);
   EXPECT_EQ(count_of(text, "endpoint-eni"), 12u);  // 4 services x 3 AZs
   EXPECT_EQ(count_of(text, "us-east-1b"), 4u);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_NE(text.find("No findings."), std::string::npos);
+}
+
+size_t widest_line(const std::string& text) {
+  size_t widest = 0;
+  for (const auto& line : lines_of(text)) {
+    size_t width = 0;
+    for (unsigned char c : line) width += (c & 0xC0) != 0x80;
+    widest = std::max(widest, width);
+  }
+  return widest;
+}
+
+TEST(RenderText, FirstLineIsANagiosStatusNamingTheRootCauseWithPerfdata) {
+  const auto lines = lines_of(render_report(samples::sg_blocks_report(), OutputFormat::text, {}));
+  EXPECT_EQ(lines[0].rfind("bedrock-reach: CRITICAL - bedrock-agent-runtime SG_INGRESS_BLOCKS | "
+                           "'duration'=",
+                           0),
+            0u)
+      << lines[0];
+  EXPECT_NE(lines[0].find(";;;0 'critical'=1;;;0 'warning'=1;;;0 'unknown'=0;;;0 'ok'=2;;;0"),
+            std::string::npos)
+      << lines[0];
+  // A warning report names the warning roots only.
+  const auto warn = lines_of(render_report(samples::az_gap_report(), OutputFormat::text, {}));
+  EXPECT_EQ(warn[0].rfind("bedrock-reach: WARNING - bedrock-runtime ENDPOINT_AZ_MISSING | ", 0), 0u)
+      << warn[0];
+}
+
+TEST(RenderText, At80ColumnsEveryLineFitsAndIdsStayWhole) {
+  RenderOptions options;
+  options.columns = 80;
+  for (const Report& report :
+       {samples::healthy_report(), samples::sg_blocks_report(), samples::nat_route_report()}) {
+    for (bool explain : {false, true}) {
+      options.explain = explain;
+      const std::string text = render_report(report, OutputFormat::text, options);
+      EXPECT_LE(widest_line(text), 80u) << text;
+      for (const auto& s : report.services) {
+        for (const auto& a : s.addresses) EXPECT_NE(text.find(a.ip), std::string::npos) << a.ip;
+      }
+    }
+  }
+  const std::string sg = render_report(samples::sg_blocks_report(), OutputFormat::text, options);
+  EXPECT_NE(sg.find("sg-0e11d00r"), std::string::npos);
+  EXPECT_NE(sg.find("vpce-031234567890abcde"), std::string::npos);
+  // Wide enough: the one wide table, as before.
+  options.columns = 200;
+  options.explain = false;
+  const auto wide = lines_of(render_report(samples::healthy_report(), OutputFormat::text, options));
+  EXPECT_NE(wide[3].find("SERVICE"), std::string::npos);
+}
+
+TEST(RenderText, FindingsRepeatedPerAddressAreOneListingTheAddresses) {
+  const Report report = samples::sg_blocks_report();
+  const std::string text = render_report(report, OutputFormat::text, {});
+  const std::string findings = text.substr(text.find("Findings"));
+  EXPECT_EQ(count_of(findings, "TLS_CONNECT_TIMEOUT  bedrock-agent-runtime"), 1u) << findings;
+  const auto& addresses = report.services[3].addresses;
+  ASSERT_EQ(addresses.size(), 3u);
+  EXPECT_NE(findings.find(addresses[0].ip + ", " + addresses[1].ip + ", " + addresses[2].ip),
+            std::string::npos)
+      << findings;
+  EXPECT_NE(findings.find("likewise for the other 2"), std::string::npos) << findings;
+  // JSON keeps one finding per address.
+  const auto doc = json::parse(render_report(report, OutputFormat::json, {}));
+  size_t timeouts = 0;
+  for (const auto& f : doc["findings"]) timeouts += f["code"] == "TLS_CONNECT_TIMEOUT";
+  EXPECT_EQ(timeouts, 3u);
 }
 
 TEST(RenderText, ColoursOnlyWhenAsked) {
@@ -301,8 +369,17 @@ TEST(RenderEmf, EveryLineIsOneEventWithDeclaredMembers) {
       EXPECT_TRUE(doc.at(metric.at("Name").get<std::string>()).is_number()) << line;
     }
   }
-  EXPECT_NE(text.find("\"AZ\":\"us-east-1a\",\"ConnectTime\":3000.0"), std::string::npos);
+  // A failed probe exports no latency (not its timeout, not 0), only TlsSuccess 0.
+  EXPECT_EQ(text.find("\"ConnectTime\":3000.0"), std::string::npos);
   EXPECT_NE(text.find("\"TlsSuccess\":0.0"), std::string::npos);
+  for (const auto& line : lines) {
+    const json doc = json::parse(line);
+    if (doc.value("Service", "") == "bedrock-agent-runtime" && doc.contains("AZ")) {
+      EXPECT_EQ(doc.at("TlsSuccess"), 0.0) << line;
+      EXPECT_FALSE(doc.contains("ConnectTime")) << line;
+      EXPECT_FALSE(doc.contains("HandshakeTime")) << line;
+    }
+  }
 }
 
 TEST(RenderEmf, BlankDimensionValuesBecomeUnknown) {
@@ -312,6 +389,35 @@ TEST(RenderEmf, BlankDimensionValuesBecomeUnknown) {
   EXPECT_NE(text.find("\"Region\":\"unknown\""), std::string::npos);
   EXPECT_NE(text.find("\"AZ\":\"none\""), std::string::npos);
   EXPECT_EQ(text.find("\"Region\":\"\""), std::string::npos);
+}
+
+TEST(RenderHtml, BrokenServicesFirstBlockerDrawnFindingsGroupedIdsWhole) {
+  const std::string html = render_report(samples::sg_blocks_report(), OutputFormat::html, {});
+  // bedrock-agent-runtime (critical) before bedrock (warning) before the ok ones.
+  const size_t critical = html.find("data-service=\"bedrock-agent-runtime\" data-status");
+  const size_t warning = html.find("data-service=\"bedrock\" data-status");
+  const size_t ok = html.find("data-service=\"bedrock-runtime\" data-status");
+  ASSERT_NE(critical, std::string::npos);
+  EXPECT_LT(critical, warning);
+  EXPECT_LT(warning, ok);
+  // The blocking security group drawn on the path, named in full.
+  EXPECT_NE(html.find("<g class=\"blocker sg\" data-blocked-by=\"sg-0e11d00r\""),
+            std::string::npos);
+  EXPECT_NE(html.find("blocked by sg-0e11d00r"), std::string::npos);
+  EXPECT_EQ(html.find("\xE2\x80\xA6"), std::string::npos);  // nothing cut with an ellipsis
+  // One item for the three per-address timeouts.
+  EXPECT_EQ(count_of(html, "data-code=\"TLS_CONNECT_TIMEOUT\""), 1u);
+  EXPECT_NE(html.find("data-code=\"TLS_CONNECT_TIMEOUT\" data-service=\"bedrock-agent-runtime\" "
+                      "data-count=\"3\""),
+            std::string::npos);
+}
+
+TEST(RenderHtml, LongIdsAreCondensedNotCut) {
+  Report report = samples::nat_route_report();
+  const std::string html = render_report(report, OutputFormat::html, {});
+  EXPECT_NE(html.find(">nat-0f00dfeedbeef0001<"), std::string::npos)
+      << "route target on its own line";
+  EXPECT_EQ(html.find("\xE2\x80\xA6"), std::string::npos);
 }
 
 TEST(RenderHtml, SelfContainedPageWithVerdictTablesAndPictures) {
