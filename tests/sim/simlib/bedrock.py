@@ -135,7 +135,7 @@ class BedrockHandler(http.server.BaseHTTPRequestHandler):
             return self._reply(404, {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"},
                                      "Version": "1.0"})
         action, resource = r
-        role = sc["instance"].get("role") or {}
+        role = app.keyring.principal(akid) or sc["instance"].get("role") or {}
         who = role.get("session_arn", "arn:aws:sts::%s:assumed-role/unknown/%s" % (sc["account"], akid))
         ctx = {"account": sc["account"], "role_arn": role.get("arn"), "principal_arn": who,
                "keys": {"aws:PrincipalAccount": sc["account"], "aws:PrincipalArn": role.get("arn"),

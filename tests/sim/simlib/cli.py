@@ -5,7 +5,7 @@ import os
 import shutil
 import sys
 
-from . import netns, scenario
+from . import container, netns, scenario
 
 SCRUB_PREFIXES = ("AWS_",)
 SCRUB_NAMES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
@@ -55,7 +55,8 @@ def cmd_exec(a):
     if not cmd:
         sys.exit("vpcsim exec: no command")
     sys.stdout.flush()
-    os.execvpe("ip", ["ip", "netns", "exec", sc["netns"]] + cmd, inner_env(sc))
+    ns = container.exec_netns(sc, a.on)  # the container's namespace when the scenario has one (issue 16)
+    os.execvpe("ip", ["ip", "netns", "exec", ns] + cmd, inner_env(sc))
 
 
 def cmd_down(a):
@@ -89,6 +90,8 @@ def main(argv=None):
     u.add_argument("--as", dest="as_name", help="instance name (default: the scenario name)")
     u.set_defaults(fn=cmd_up)
     e = sub.add_parser("exec", help="run a command inside: vpcsim exec NAME -- CMD...")
+    e.add_argument("--on", choices=["host", "container"],
+                   help="run on the instance or in its container (default: the scenario's container.exec)")
     e.add_argument("name")
     e.add_argument("cmd", nargs=argparse.REMAINDER)
     e.set_defaults(fn=cmd_exec)

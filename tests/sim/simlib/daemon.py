@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import bedrock, dnsserver, ec2api, imds, pki, proxy, scenario, tlsfront
+from . import bedrock, clock, container, credendpoints, dnsserver, ec2api, imds, pki, principals, proxy, scenario, sts, tlsfront
 from .creds import RoleCreds
 
 
@@ -20,13 +20,15 @@ class App:
         self.sc = sc
         self.state_dir = state_dir
         role = sc["instance"].get("role")
-        self.creds = RoleCreds(role, sc["name"]) if role else None
-        self.ec2 = ec2api.Ec2App(sc, self.creds)
+        self.creds = RoleCreds(role, sc["name"], start=clock.now().replace(microsecond=0)) if role else None
+        self.keyring = principals.Keyring(sc, self.creds)  # instance role + application principals
+        self.ec2 = ec2api.Ec2App(sc, self.keyring)
         self._lock = threading.Lock()
         self._events = open(os.path.join(state_dir, "events.log"), "a", buffering=1)
+        self.sts = sts.StsApp(sc, self.keyring, self.log_event)
 
     def lookup_secret(self, akid):
-        return self.creds.lookup(akid) if self.creds else None
+        return self.keyring.lookup(akid)
 
     def log_event(self, *fields):
         with self._lock:
@@ -43,10 +45,12 @@ def tls_fault(sc, service, ip):
 
 
 def start(sc, state_dir):
+    clock.install(sc)
     app = App(sc, state_dir)
+    container.register_static(app)
+    servers = credendpoints.start(app)
     ca = pki.Pki(os.path.join(state_dir, "pki"))
     region = sc["region"]
-    servers = []
     # DNS
     dns = sc["dns"]
     amazon = dnsserver.Resolver("amazon", scenario.amazon_records(sc), dns.get("faults", []), dns.get("ttl", 60),
@@ -91,7 +95,7 @@ def start(sc, state_dir):
         chain = pki.cert_for(ca, svc, region, f.get("cert", "good"), f.get("expiring_days"))
         ctx = tlsfront.make_context(chain, ca.key, f.get("versions", "default"))
         info = dict(extra, service=svc, ip=ip)
-        tlsfront.TlsListener(ip, 443, ctx, bedrock.BedrockHandler, app, info, f)
+        tlsfront.TlsListener(ip, 443, ctx, sts.handler_for(svc) or bedrock.BedrockHandler, app, info, f)
     # Proxy
     px = sc.get("proxy")
     if px:

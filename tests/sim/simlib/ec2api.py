@@ -135,7 +135,7 @@ class Ec2App:
             n = self.calls
             self.per_action[action] = k = self.per_action.get(action, 0) + 1
         try:
-            sigv4.verify(method, target, headers, body, self.sc["region"], "ec2", self.lookup_secret)
+            akid = sigv4.verify(method, target, headers, body, self.sc["region"], "ec2", self.lookup_secret)
         except sigv4.SigError as e:
             if e.kind == "skew":
                 raise ApiError(400, "RequestExpired", "Request has expired.")
@@ -146,7 +146,7 @@ class Ec2App:
             raise ApiError(503, "RequestLimitExceeded", "Request limit exceeded.")
         if action not in ACTIONS and action != "DescribeVpcAttribute":
             raise ApiError(400, "InvalidAction", "The action %s is not valid for this web service." % action)
-        role = self.sc["instance"].get("role") or {}
+        role = self.creds.principal(akid) or self.sc["instance"].get("role") or {}
         allowed = any(fnmatch.fnmatch("ec2:" + action.lower(), a.lower()) or a == "*" for a in role.get("allow", []))
         if action in cfg.get("unauthorized", []) or not allowed:
             raise ApiError(403, "UnauthorizedOperation",

@@ -172,8 +172,10 @@ class ImdsHandler(http.server.BaseHTTPRequestHandler):
         if not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
             return self._send(400, None)
         tok = st.new_token(int(ttl))
-        if self.connection.family == socket.AF_INET:  # like EC2: the token reply has IP TTL 1 (HttpPutResponseHopLimit)
-            self.connection.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1)
+        if self.connection.family == socket.AF_INET:
+            # like EC2: the token reply leaves with IP TTL = HttpPutResponseHopLimit (imds.put_hop_limit, default 1),
+            # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html
+            self.connection.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(st.cfg.get("put_hop_limit", 1)))
         self._send(200, tok, {"X-aws-ec2-metadata-token-ttl-seconds": ttl})
 
     def do_GET(self):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+from . import container
 from .scenario import NS_PREFIX
 
 STATE_ROOT = os.environ.get("BRSIM_STATE", "/run/brsim")
@@ -104,6 +105,7 @@ def up(inst, sc, timeout=120):
     sc["env"] = dict(sc["env"], AWS_CA_BUNDLE=os.path.join(sd, "pki", "ca.pem"),
                      AWS_CONFIG_FILE=os.path.join(sd, "aws-config"),
                      AWS_SHARED_CREDENTIALS_FILE=os.path.join(sd, "aws-credentials"))
+    sc = container.prepare(sc)  # app roles, profiles, token files (issue 16)
     with open(os.path.join(sd, "scenario.json"), "w") as f:
         json.dump(sc, f, indent=2)
     try:
@@ -119,6 +121,7 @@ def up(inst, sc, timeout=120):
             sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=script)
         etc = os.path.join(NETNS_ETC, ns)
         os.makedirs(etc, exist_ok=True)
+        container.build(sc)  # credential endpoint addresses; the container one routed hop away
         with open(os.path.join(etc, "resolv.conf"), "w") as f:
             f.write(resolv_conf(sc))
         with open(os.path.join(etc, "hosts"), "w") as f:
@@ -168,6 +171,7 @@ def down(inst, quiet=False):
             pids.add(int(open(pidfile).read().strip()))
         except ValueError:
             pass
+    container.down(inst)
     present = ns in namespaces()
     for attempt in range(40):
         if present:
@@ -206,6 +210,7 @@ def instances():
             names.add(ns[len(NS_PREFIX):])
     if os.path.isdir(STATE_ROOT):
         names |= set(os.listdir(STATE_ROOT))
+    names |= container.orphans()
     if os.path.isdir(NETNS_ETC):
         names |= {d[len(NS_PREFIX):] for d in os.listdir(NETNS_ETC) if d.startswith(NS_PREFIX)}
     out = {}

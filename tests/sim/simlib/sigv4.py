@@ -5,6 +5,8 @@ import hmac
 import re
 import urllib.parse
 
+from . import clock
+
 AUTH_RE = re.compile(r"AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})")
 MAX_SKEW = datetime.timedelta(minutes=5)
 
@@ -58,7 +60,7 @@ def verify(method, raw_target, headers, body, region, service, lookup_secret, no
         t = datetime.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
     except ValueError:
         raise SigError("malformed", "X-Amz-Date header is missing or malformed")
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or clock.now()  # the AWS side's clock (clock.aws_offset_s)
     if abs(now - t) > MAX_SKEW:
         raise SigError("skew", "Signature expired: %s is now earlier than %s (%s - 5 min.)" % (
             amz_date, (now - MAX_SKEW).strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%dT%H%M%SZ")))
