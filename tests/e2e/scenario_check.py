@@ -43,6 +43,28 @@ EXPECT = {
                           args=["--region", "us-east-1"]),
     "tls-expired": dict(exit=2, must=["TLS_CERT_EXPIRED"], first=["TLS_CERT_EXPIRED"]),
     "tls-wrong-name": dict(exit=2, must=["TLS_CERT_NAME_MISMATCH"], first=["TLS_CERT_NAME_MISMATCH"]),
+    # Issue 16: where applications run. `principal`: the report's principal source (botocore's method names) and
+    # a piece of its ARN; `sim_events`: events.log entries the check must have caused; `root_only`: every other
+    # warning/critical finding is explained by that code; `first_service`: the first finding's service.
+    "container-hop-limit": dict(exit=1, must=["IMDS_HOP_LIMIT"], must_not=["IMDS_UNAVAILABLE"],
+                                first=["IMDS_HOP_LIMIT"], args=["--region", "us-east-1"], runtime="docker",
+                                data_path=True),
+    "ecs-task-role": dict(exit=0, no_problems=True, runtime="ecs",
+                          principal=("container-role", ":role/ecs/tasks/bedrock-task-role"),
+                          sim_events=[["creds", "ecs", "issued"]]),
+    "eks-pod-identity": dict(exit=0, no_problems=True, runtime="kubernetes",
+                             principal=("container-role", "bedrock-pod-role"),
+                             sim_events=[["creds", "pod-identity", "issued"]]),
+    "irsa": dict(exit=0, no_problems=True, runtime="kubernetes",
+                 principal=("assume-role-with-web-identity", ":role/eks/irsa/bedrock-irsa-role"),
+                 sim_events=[["sts", "AssumeRoleWithWebIdentity", "ok"]]),
+    "profile-assume-role": dict(exit=0, no_problems=True, principal=("assume-role", ":role/app/bedrock-app-role"),
+                                sim_events=[["sts", "AssumeRole", "ok"]]),
+    "sso-profile": dict(exit=0, no_problems=True, principal=("sso", "AWSReservedSSO_BedrockUser_0a1b2c3d4e5f6a7b"),
+                        sim_events=[["sso", "issued"]]),
+    "credential-process": dict(exit=0, no_problems=True, principal=("custom-process", "bedrock-vault-role")),
+    "sts-unreachable": dict(exit=2, first_service="sts", runtime="kubernetes"),
+    "clock-skew": dict(exit=2, must=["CLOCK_SKEW"], first=["CLOCK_SKEW"], root_only="CLOCK_SKEW"),
 }
 EXIT_STATUS = {0: "ok", 1: "warning", 2: "critical", 3: "unknown"}
 
@@ -120,6 +142,7 @@ def main():
                     failures.append("no IPv6 address in a dual-stack VPC")
             if first_line_problem(text.stdout, codes):
                 failures.append(first_line_problem(text.stdout, codes))
+            failures += app_checks(expect, report, scenario)
             if os.path.exists(VALIDATE):
                 valid = subprocess.run([VALIDATE, "json", out], capture_output=True, text=True)
                 if valid.returncode != 0:
@@ -129,6 +152,43 @@ def main():
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0
+
+
+def app_checks(expect, report, scenario):
+    """Issue 16 expectations (runtime, principal, simulator events, root cause)."""
+    out = []
+    codes = [f["code"] for f in report["findings"]]
+    for code in expect.get("must_not", []):
+        if code in codes:
+            out.append(f"unexpected {code}")
+    if "runtime" in expect and report.get("runtime") != expect["runtime"]:
+        out.append(f"runtime {report.get('runtime')}, want {expect['runtime']}")
+    if "principal" in expect:
+        source, arn = expect["principal"]
+        got = report.get("principal") or {}
+        if got.get("source") != source or arn not in (got.get("arn") or ""):
+            out.append(f"principal {got}, want source {source} and an ARN with {arn}")
+    if expect.get("sim_events"):
+        path = os.path.join(os.environ.get("BRSIM_STATE", "/run/brsim"), scenario, "events.log")
+        seen = [json.loads(line)[1:] for line in open(path)] if os.path.exists(path) else []
+        for want in expect["sim_events"]:
+            if not any(e[:len(want)] == want for e in seen):
+                out.append(f"simulator logged no {want}")
+    if expect.get("first_service"):
+        first = report["findings"][0] if report["findings"] else {}
+        if first.get("service") != expect["first_service"] or first.get("severity") != "critical":
+            out.append(f"first finding {first.get('code')} on {first.get('service')}, want a critical one on "
+                       f"{expect['first_service']}")
+    if expect.get("root_only"):
+        root = expect["root_only"]
+        for f in report["findings"]:
+            if f["code"] != root and f["severity"] in ("warning", "critical") and root not in f.get("caused_by", []):
+                out.append(f"{f['code']} ({f['service']}) is not explained by {root}")
+    if expect.get("data_path"):
+        for service in report["services"]:
+            if not any((a.get("tls") or {}).get("ok") for a in service["addresses"]):
+                out.append(f"{service['name']}: data path not judged (no address with TLS ok)")
+    return out
 
 
 def first_line_problem(text, codes):
