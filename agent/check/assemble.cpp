@@ -182,6 +182,9 @@ Report assemble_report(const CheckFacts& facts) {
     report.region_source = facts.region->source;
   }
   for (const auto& [phase, ms] : facts.timings) report.timings.push_back(PhaseTiming{phase, ms});
+  report.runtime = facts.runtime;
+  report.principal = facts.principal;
+  append(report.findings, facts.clock_findings);
   if (facts.instance_findings != nullptr) append(report.findings, *facts.instance_findings);
   if (facts.fatal != nullptr && !facts.fatal->empty()) {
     append(report.findings, *facts.fatal);

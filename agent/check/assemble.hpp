@@ -42,6 +42,9 @@ struct CheckFacts {
   const std::map<std::string, NameResolution>* resolutions = nullptr;  // by service
   std::vector<TlsFact> tls;
   std::vector<std::string> cut_steps;
+  std::vector<Finding> clock_findings;  // CLOCK_SKEW, CLOCK_UNSYNCHRONIZED
+  std::string runtime = "host";         // host|docker|ecs|kubernetes
+  std::optional<Principal> principal;   // who signs the application's calls
   std::vector<std::pair<std::string, double>> timings;
 };
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 
+#include "aws/runtime.hpp"
 #include "bedrock_reach/ip.hpp"
 #include "check/assemble.hpp"
 #include "http/curl_client.hpp"
@@ -14,6 +16,16 @@
 
 namespace bedrock_reach {
 namespace {
+
+std::string read_capped_text(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::string out(1 << 20, '\0');  // the SDKs' files are small; cap what a hostile one costs
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
 
 double ms_since(TimePoint start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
@@ -36,7 +48,8 @@ CheckRun::CheckRun(const CheckRequest& request, EventLoop& loop, HttpClient& htt
       log_(log),
       loop_(loop),
       http_(http),
-      limited_(http_, static_cast<std::size_t>(request.config.max_concurrency)),
+      clock_(http_),
+      limited_(clock_, static_cast<std::size_t>(request.config.max_concurrency)),
       ctx_{loop_, SteadyClock::now() + Millis(request.config.timeout_ms), log},
       started_(SteadyClock::now()) {}
 
@@ -55,6 +68,14 @@ void CheckRun::start() {
   if (auto hosts = load_hosts_file(request_.hosts_path)) hosts_ = *hosts;
   proxy_ = ProxyConfig::from_environment(env);
   ca_bundle_ = env.get("AWS_CA_BUNDLE").value_or("");
+  // The application's credential source decides whether STS is on the path (a checked service).
+  auto home = env.get("HOME");
+  config_text_ = read_capped_text(
+      env.get("AWS_CONFIG_FILE").value_or(home ? *home + "/.aws/config" : std::string()));
+  credentials_text_ =
+      read_capped_text(env.get("AWS_SHARED_CREDENTIALS_FILE")
+                           .value_or(home ? *home + "/.aws/credentials" : std::string()));
+  plan_ = plan_credentials(env, config_text_, credentials_text_);
 
   if (request_.region && !set_region(*request_.region)) return;
   ImdsRequest imds{ImdsOptions::from_environment(env), nullptr,
@@ -78,6 +99,11 @@ void CheckRun::start() {
 bool CheckRun::set_region(const Region& region) {
   auto services = request_.config.services;
   for (const auto& extra : request_.config.extra_services) services.push_back(extra);
+  // STS issues the application's credentials: check it like a Bedrock service.
+  if (plan_.needs_sts() && std::find(services.begin(), services.end(), "sts") == services.end()) {
+    if (services.empty()) services = default_services();
+    services.push_back("sts");
+  }
   auto targets = build_targets(region, services, request_.config.fips);
   if (!targets) {
     fatal_.push_back(make_finding("REGION_UNKNOWN", "", "",
@@ -168,8 +194,62 @@ void CheckRun::on_instance(ProbeOutcome<InstanceContext> outcome) {
     }
     start_dns(amazon);
   }
-  credentials_ = resolve_credentials(request_.environment, instance_.role_credentials,
-                                     std::chrono::system_clock::now());
+  start_credentials();
+}
+
+void CheckRun::start_credentials() {
+  const CredentialStep* last = plan_.final_step();
+  bool simple = last == nullptr ||
+                (plan_.steps.size() == 1 && (last->kind == CredentialStep::Kind::environment ||
+                                             last->kind == CredentialStep::Kind::static_keys ||
+                                             last->kind == CredentialStep::Kind::instance_role));
+  const InstanceIdentity* identity = instance_.identity ? &*instance_.identity : nullptr;
+  std::string role_arn;
+  if (identity != nullptr && !identity->iam_role.empty() && !identity->account_id.empty()) {
+    role_arn = "arn:" + region_->partition.id + ":iam::" + identity->account_id + ":role/" +
+               identity->iam_role;
+  }
+  if (simple) {
+    credentials_ = resolve_credentials(request_.environment, instance_.role_credentials,
+                                       std::chrono::system_clock::now());
+    if (credentials_->credentials) {
+      const std::string& source = credentials_->credentials->source;
+      Principal p;
+      p.source = source == "environment"                ? "env"
+                 : source.rfind("shared-file:", 0) == 0 ? "shared-credentials-file"
+                 : source.rfind("config-file:", 0) == 0 ? "config-file"
+                                                        : "iam-role";
+      if (p.source == "iam-role") p.arn = role_arn;
+      principal_ = p;
+    }
+    return on_credentials_ready();
+  }
+  CredentialInputs inputs;
+  inputs.plan = plan_;
+  inputs.env = request_.environment;
+  inputs.config_text = config_text_;
+  inputs.credentials_text = credentials_text_;
+  inputs.instance_role = instance_.role_credentials;
+  inputs.instance_role_arn = role_arn;
+  inputs.region = region_->name;
+  inputs.dns_suffix = region_->partition.dns_suffix;
+  inputs.ca_bundle = ca_bundle_;
+  credentials_pending_ = true;
+  fetch_credentials(ctx_, limited_, std::move(inputs), [this](CredentialFetchResult r) {
+    credentials_pending_ = false;
+    CredentialsResult result;
+    result.credentials = std::move(r.credentials);
+    result.findings = std::move(r.findings);
+    result.notes = std::move(r.notes);
+    credentials_ = std::move(result);
+    principal_ = std::move(r.principal);
+    log_.debug("credentials: {} ({})", principal_->source,
+               credentials_->credentials ? "obtained" : "failed");
+    on_credentials_ready();
+  });
+}
+
+void CheckRun::on_credentials_ready() {
   start_topology();
   start_tls_for_ready_answers();
 }
@@ -218,7 +298,7 @@ void CheckRun::start_topology() {
 
 void CheckRun::start_tls_for_ready_answers() {
   // Signed calls need the credentials chain, which needs IMDS to have answered (or given up).
-  if (!instance_done_ || !region_) return;
+  if (!instance_done_ || !region_ || credentials_pending_) return;
   for (const auto& target : targets_) {
     auto found = resolutions_.find(target.service);
     if (found == resolutions_.end()) continue;
@@ -278,8 +358,8 @@ void CheckRun::report_progress() {
 
 bool CheckRun::finished() const {
   if (!fatal_.empty()) return true;
-  return instance_done_ && dns_started_ && dns_pending_ == 0 && !topology_pending_ &&
-         tls_pending_ == 0;
+  return instance_done_ && !credentials_pending_ && dns_started_ && dns_pending_ == 0 &&
+         !topology_pending_ && tls_pending_ == 0;
 }
 
 void CheckRun::finish_after_deadline() {
@@ -312,6 +392,10 @@ Report CheckRun::assemble() {
     facts.tls.push_back(TlsFact{key.service, key.address, key.via_proxy, &output});
   }
   facts.cut_steps = cut_steps_;
+  facts.clock_findings = clock_findings(clock_.samples(), clock_.refused_without_time(),
+                                        kernel_clock_unsynchronised());
+  facts.runtime = detect_runtime(request_.environment, read_runtime_files());
+  facts.principal = principal_;
   facts.timings = {{"imds", imds_ms_},
                    {"dns", dns_ms_},
                    {"discovery", discovery_ms_},

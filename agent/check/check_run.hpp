@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "aws/clock_observer.hpp"
+#include "aws/credential_fetch.hpp"
+#include "aws/credential_plan.hpp"
 #include "aws/credentials_chain.hpp"
 #include "aws/imds.hpp"
 #include "aws/topology_discovery.hpp"
@@ -48,6 +51,8 @@ class CheckRun {
   void on_region_from_imds(const std::string& region);
   void start_dns(const std::vector<ResolverSpec>& resolvers);
   void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome);
+  void start_credentials();
+  void on_credentials_ready();
   void start_topology();
   void start_tls_for_ready_answers();
   void start_tls(const Target& target, const std::string& address, bool via_proxy);
@@ -60,6 +65,7 @@ class CheckRun {
   spdlog::logger& log_;
   EventLoop& loop_;
   HttpClient& http_;
+  ClockObserver clock_;  // AWS's clock from every AWS reply (CLOCK_SKEW)
   LimitedHttpClient limited_;
   ProbeContext ctx_;
   TimePoint started_;
@@ -79,6 +85,10 @@ class CheckRun {
   std::vector<Finding> instance_findings_;
   double imds_ms_ = 0;
   std::optional<CredentialsResult> credentials_;
+  CredentialPlan plan_;  // the application's credential source (issue 16)
+  std::string config_text_, credentials_text_;
+  bool credentials_pending_ = false;  // an STS / container / SSO / process source is running
+  std::optional<Principal> principal_;
 
   std::set<std::string> queried_servers_;
   int dns_pending_ = 0;

@@ -115,6 +115,12 @@ json report_to_json(const Report& report, bool with_services) {
                     {"vpc_id", text_or_null(i.vpc_id)},
                     {"subnet_id", text_or_null(i.subnet_id)}};
   }
+  json principal = nullptr;
+  if (report.principal) {
+    principal = json{{"source", text(report.principal->source)},
+                     {"arn", text_or_null(report.principal->arn)},
+                     {"profile", text_or_null(report.principal->profile)}};
+  }
   json services = json::array();
   if (with_services) {
     for (const auto& s : report.services) services.push_back(service_to_json(s));
@@ -134,6 +140,8 @@ json report_to_json(const Report& report, bool with_services) {
       {"duration_ms", finite_or_zero(report.duration_ms)},
       {"region", text_or_null(report.region)},
       {"region_source", text_or_null(report.region_source)},
+      {"runtime", text(report.runtime)},
+      {"principal", principal},
       {"instance", instance},
       {"evidence", text(report.evidence)},
       {"services", services},

@@ -131,6 +131,26 @@ constexpr std::array kCatalog = {
     CatalogEntry{"IMDS_UNAVAILABLE", I, "context",
                  "Instance metadata is unavailable (not on EC2 or disabled)",
                  "Run on the instance with IMDS enabled for full evidence"},
+    CatalogEntry{"IMDS_HOP_LIMIT", W, "context",
+                 "The IMDSv2 token reply does not reach this container (PUT response hop limit)",
+                 "aws ec2 modify-instance-metadata-options --instance-id ID "
+                 "--http-put-response-hop-limit 2, or give the container its own credentials "
+                 "(ECS task role, EKS Pod Identity, IRSA)"},
+    CatalogEntry{"CLOCK_SKEW", C, "context",
+                 "This host's clock differs from AWS's: signed calls are refused beyond 5 minutes",
+                 "Synchronise the clock: chrony with the Amazon Time Sync Service "
+                 "(server 169.254.169.123 prefer iburst)"},
+    CatalogEntry{"CLOCK_UNSYNCHRONIZED", I, "context",
+                 "The kernel reports its clock as not synchronised",
+                 "Run chronyd (or another NTP client) with the Amazon Time Sync Service "
+                 "(169.254.169.123)"},
+    CatalogEntry{"CREDENTIAL_SOURCE_FAILED", C, "context",
+                 "The application's credential source gave no credentials",
+                 "Fix the named source (STS reachability, container endpoint, token file, "
+                 "profile); the application fails the same way"},
+    CatalogEntry{"SSO_LOGIN_REQUIRED", I, "context",
+                 "The SSO profile has no valid cached token: the principal was not evaluated",
+                 "Run `aws sso login --profile NAME` as the application's user, then check again"},
     CatalogEntry{"NO_CREDENTIALS", I, "context",
                  "No AWS credentials: endpoints, routes and policies not verified",
                  "Attach an instance role with the permissions in packaging/iam-policy.json"},

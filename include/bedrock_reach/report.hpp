@@ -101,11 +101,22 @@ struct PhaseTiming {
   double ms = 0;
 };
 
+/// Who signs the application's calls (issue 16): botocore's name for the credential source
+/// (env, assume-role, assume-role-with-web-identity, sso, shared-credentials-file, custom-process,
+/// config-file, container-role, iam-role) and the role ARN when known. Never a secret.
+struct Principal {
+  std::string source;
+  std::string arn;
+  std::string profile;
+};
+
 struct Report {
   static constexpr int kSchemaVersion = 1;
   Severity status = Severity::ok;
   std::string region;
-  std::string region_source;  // flag|AWS_REGION|AWS_DEFAULT_REGION|config|imds
+  std::string region_source;     // flag|AWS_REGION|AWS_DEFAULT_REGION|config|imds
+  std::string runtime = "host";  // host|docker|ecs|kubernetes: where the check itself runs
+  std::optional<Principal> principal;
   std::optional<InstanceSummary> instance;
   std::string evidence = "none";  // api|imds|none
   std::vector<ServiceResult> services;

@@ -125,7 +125,18 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
       retryable = status >= 500 || status == 429;
     } else {
       const HttpFailure& f = result.error();
-      if (f.kind == ErrorKind::timeout) {
+      if (f.kind == ErrorKind::timeout && f.connected) {
+        // TCP connected but the PUT reply never came: EC2 sends it with IP TTL =
+        // HttpPutResponseHopLimit, so one routed hop (a container bridge) too many drops it.
+        hop_limit_ = true;
+        why = "the token request connected but got no reply within " +
+              ms_text(options_.request_timeout) + " (PUT response hop limit)";
+        if (options_.allow_v1_fallback) {
+          imds_v1_ = true;  // as the SDKs do after a token timeout
+          data_.notes.push_back(why + "; trying IMDSv1");
+          return read_stage_one();
+        }
+      } else if (f.kind == ErrorKind::timeout) {
         why = "no answer to the token request within " + ms_text(options_.request_timeout);
       } else {
         why = "token request failed: " + std::string(to_string(f.kind)) + " (" +
@@ -316,10 +327,31 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
 
   void unavailable(const std::string& why) {
     if (finished_) return;
-    findings_.push_back(make_finding("IMDS_UNAVAILABLE", "", "",
-                                     "Instance metadata unavailable: " + why,
-                                     {"endpoint " + options_.endpoint}));
+    if (hop_limit_) {
+      // The instance is there; this process is one hop too far for the token reply.
+      findings_.push_back(hop_limit_finding(why));
+    } else {
+      findings_.push_back(make_finding("IMDS_UNAVAILABLE", "", "",
+                                       "Instance metadata unavailable: " + why,
+                                       {"endpoint " + options_.endpoint}));
+    }
     finish(false);
+  }
+
+  Finding hop_limit_finding(const std::string& why) const {
+    std::vector<std::string> evidence{"endpoint " + options_.endpoint,
+                                      "TCP connect to IMDS succeeded; the IMDSv2 token PUT got no "
+                                      "reply within " +
+                                          ms_text(options_.request_timeout)};
+    for (const auto& note : data_.notes) {
+      if (evidence.size() < 6) evidence.push_back(note);
+    }
+    return make_finding(
+        "IMDS_HOP_LIMIT", "", "",
+        "The IMDSv2 token reply does not reach this process (HttpPutResponseHopLimit "
+        "too low for a container): " +
+            why,
+        std::move(evidence));
   }
 
   void finish(bool cut) {
@@ -327,6 +359,10 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
     finished_ = true;
     if (deadline_timer_ != 0) loop_.cancel_timer(deadline_timer_);
     assemble();
+    if (hop_limit_ && findings_.empty()) {
+      // IMDSv1 answered where the token did not: still the hop limit (and v1 may be turned off).
+      findings_.push_back(hop_limit_finding("IMDSv1 answered instead"));
+    }
     if (!cut && !data_.identity && findings_.empty()) {
       // IMDS answered, but not with a Region or AZ: as good as unavailable for the check.
       findings_.push_back(make_finding(
@@ -396,6 +432,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
   bool token_rejected_ = false;
   bool token_refreshed_ = false;
   bool imds_v1_ = false;
+  bool hop_limit_ = false;  // the token PUT connected but its reply never came
   bool finished_ = false;
   int stage_ = 0;
   int pending_ = 0;

@@ -8,4 +8,10 @@ target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ec2_parse.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ec2_request.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ec2_client.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/topology_discovery.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/topology_discovery.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/clock_skew.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/clock_observer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/runtime.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/credential_plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/credential_parse.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/credential_fetch.cpp)

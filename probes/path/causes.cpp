@@ -35,6 +35,7 @@ void merge_duplicates(std::vector<Finding>& findings) {
 
 bool explains(const CauseRule& rule, const Finding& cause, const Finding& effect) {
   if (cause.code != rule.cause || effect.code != rule.effect) return false;
+  if (!rule.cause_service.empty()) return cause.service == rule.cause_service;
   if (!cause.service.empty() && cause.service != effect.service) return false;
   if (rule.same_address && !cause.address.empty() && cause.address != effect.address) {
     return false;
@@ -78,6 +79,20 @@ std::vector<CauseRule> cause_rules() {
       false);
   add("POLICY_DENIES", {"SIGNED_CALL_DENIED_POLICY"}, false);
   add("POLICY_CONDITIONAL", {"SIGNED_CALL_DENIED_POLICY"}, false);
+  // A clock more than 5 minutes off makes AWS refuse every signed call (SigV4 time window).
+  add("CLOCK_SKEW",
+      {"CREDENTIALS_INVALID", "API_UNREACHABLE", "API_ACCESS_DENIED", "SIGNED_CALL_DENIED_IAM"},
+      false);
+  // STS on the path: what breaks it breaks the application's credentials.
+  for (auto sts_cause : {"TLS_CONNECT_TIMEOUT", "TLS_CONNECT_REFUSED", "TLS_HANDSHAKE_FAILED",
+                         "TLS_CERT_NAME_MISMATCH", "TLS_CERT_EXPIRED", "DNS_NXDOMAIN",
+                         "DNS_PUBLIC_ANSWER", "ENDPOINT_MISSING", "ENDPOINT_NOT_AVAILABLE",
+                         "SG_INGRESS_BLOCKS", "NACL_BLOCKS_RETURN", "PROXY_INTERCEPTS"}) {
+    rules.push_back({sts_cause, "CREDENTIAL_SOURCE_FAILED", false, "sts"});
+  }
+  add("CLOCK_SKEW", {"CREDENTIAL_SOURCE_FAILED"}, false);
+  // Without the token the container has no instance credentials.
+  add("IMDS_HOP_LIMIT", {"NO_CREDENTIALS"}, false);
   return rules;
 }
 

@@ -14,6 +14,9 @@ struct CauseRule {
   std::string_view cause;
   std::string_view effect;
   bool same_address;
+  /// Non-empty: the cause must be on this service and may explain a check-wide effect (STS
+  /// explains the application's credential failure).
+  std::string_view cause_service = {};
 };
 
 /// The rules link_causes applies (exposed for tests: they must form no cycle).

@@ -32,6 +32,11 @@ ENV_CANARY = {
 }
 FILE_CANARY_SECRET = "fileCanarySecretKey/DoNotPrint+000000000002"
 FILE_CANARY_TOKEN = "fileCanarySessionTokenDoNotPrint000000000000000000000000000000002"
+# Issue 16: the application's other credential sources.
+WEB_IDENTITY_CANARY = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ3ZWJJZGVudGl0eUNhbmFyeSJ9.webIdentityCanaryDoNotPrint003"
+CONTAINER_TOKEN_CANARY = "containerAuthTokenCanaryDoNotPrint0000000000000004"
+PROCESS_SECRET_CANARY = "processCanarySecretKey/DoNotPrint+00000000005"
+PROCESS_TOKEN_CANARY = "processCanarySessionTokenDoNotPrint00000000000000000000000000000006"
 
 
 def sim(*args, env=None, check=True, timeout=120):
@@ -97,6 +102,35 @@ def agent_outputs(binary, outputs):
         outputs.append(("agent log", log))
 
 
+def app_source_runs(binary, tmp, outputs):
+    """Web identity token, container authorization token (variable and file) and credential_process
+    output: healthy has no STS or container endpoint, so these exercise the failure paths too."""
+    token = os.path.join(tmp, "token")
+    with open(token, "w") as f:
+        f.write(WEB_IDENTITY_CANARY)
+    run_formats(binary, {"AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/eks/canary",
+                         "AWS_WEB_IDENTITY_TOKEN_FILE": token}, "web-identity", outputs)
+    container_token = os.path.join(tmp, "container-token")
+    with open(container_token, "w") as f:
+        f.write(CONTAINER_TOKEN_CANARY)
+    full_uri = "http://169.254.170.23/v1/credentials"
+    run_formats(binary, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": full_uri,
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": CONTAINER_TOKEN_CANARY}, "container-token", outputs)
+    run_formats(binary, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": full_uri,
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": container_token}, "container-token-file", outputs)
+    for label, version in (("process", 1), ("process-bad-version", 7)):
+        script = os.path.join(tmp, label)
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\ncat <<'EOF'\n" + json.dumps(
+                {"Version": version, "AccessKeyId": "ASIACANARYPROCESS005", "SecretAccessKey": PROCESS_SECRET_CANARY,
+                 "SessionToken": PROCESS_TOKEN_CANARY, "Expiration": "2099-01-01T00:00:00Z"}) + "\nEOF\n")
+        os.chmod(script, 0o755)
+        config = os.path.join(tmp, label + ".config")
+        with open(config, "w") as f:
+            f.write(f"[profile vault]\ncredential_process = {script} --secret-arg {PROCESS_SECRET_CANARY}\n")
+        run_formats(binary, {"AWS_CONFIG_FILE": config, "AWS_PROFILE": "vault"}, label, outputs)
+
+
 def main():
     binary = sys.argv[1]
     if os.geteuid() != 0:
@@ -106,7 +140,8 @@ def main():
     try:
         sim("up", SCENARIO, "--as", INST)
         secrets = role_secrets() + [ENV_CANARY["AWS_SECRET_ACCESS_KEY"], ENV_CANARY["AWS_SESSION_TOKEN"],
-                                    FILE_CANARY_SECRET, FILE_CANARY_TOKEN]
+                                    FILE_CANARY_SECRET, FILE_CANARY_TOKEN, WEB_IDENTITY_CANARY,
+                                    CONTAINER_TOKEN_CANARY, PROCESS_SECRET_CANARY, PROCESS_TOKEN_CANARY]
         outputs = []
         run_formats(binary, {}, "instance-role", outputs)
         run_formats(binary, ENV_CANARY, "environment", outputs)
@@ -116,6 +151,7 @@ def main():
                 f.write("[canary]\naws_access_key_id = AKIACANARYFILE000002\n"
                         f"aws_secret_access_key = {FILE_CANARY_SECRET}\naws_session_token = {FILE_CANARY_TOKEN}\n")
             run_formats(binary, {"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": "canary"}, "shared-file", outputs)
+            app_source_runs(binary, tmp, outputs)
         agent_outputs(binary, outputs)
         signature = re.compile(r"Signature=[0-9a-f]{16,}|X-Amz-Security-Token|Credential=AKIA|Credential=ASIA")
         for label, text in outputs:

@@ -11,3 +11,10 @@ add_test(NAME packaging.ssm_document
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/ssm_document_check.py
           ${PROJECT_SOURCE_DIR}/packaging/ssm-document.json)
 set_tests_properties(packaging.ssm_document PROPERTIES LABELS "unit" TIMEOUT 60)
+
+# Kubernetes Job and DaemonSet (issue 16): parse, flags the binary accepts, pod network, unprivileged.
+add_test(NAME packaging.kubernetes
+  COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/kubernetes_manifests_check.py
+          ${PROJECT_SOURCE_DIR} $<TARGET_FILE:bedrock-reach>)
+set_tests_properties(packaging.kubernetes PROPERTIES LABELS integration TIMEOUT 60
+                     SKIP_RETURN_CODE 77)

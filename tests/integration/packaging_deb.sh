@@ -42,7 +42,9 @@ expected="./usr/bin/bedrock-reach
 ./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.test.yml
 ./usr/share/bedrock-reach/grafana/bedrock-reach.json
 ./usr/share/bash-completion/completions/bedrock-reach
-./usr/share/zsh/vendor-completions/_bedrock-reach"
+./usr/share/zsh/vendor-completions/_bedrock-reach
+./usr/share/doc/bedrock-reach/kubernetes/bedrock-reach-job.yaml
+./usr/share/doc/bedrock-reach/kubernetes/bedrock-reach-daemonset.yaml"
 if [ -f "$src/packaging/iam-policy.json" ]; then
   expected="$expected
 ./usr/share/doc/bedrock-reach/iam-policy.json"
