@@ -316,10 +316,18 @@ void append_summary(std::string& out, const Report& report, const std::vector<Fi
     context += ", instance " + dash_if_empty(i.id);
     if (!i.az.empty()) context += " in " + terminal_safe(i.az);
     if (!i.az_id.empty()) context += " (" + terminal_safe(i.az_id) + ")";
+  } else if (std::any_of(report.findings.begin(), report.findings.end(),
+                         [](const Finding& f) { return f.code == "IMDS_HOP_LIMIT"; })) {
+    context += ", instance metadata one hop too far";  // on EC2, but not reachable from here
   } else {
     context += ", not on EC2";
   }
   context += ", evidence " + dash_if_empty(report.evidence);
+  if (report.runtime != "host") context += ", runs in " + terminal_safe(report.runtime);
+  if (report.principal && report.principal->source != "iam-role") {
+    context += ", signs as " + terminal_safe(report.principal->source);
+    if (!report.principal->arn.empty()) context += " " + terminal_safe(report.principal->arn);
+  }
   if (report.duration_ms > 0) context += ", " + ms_text(report.duration_ms);
   for (const auto& line : wrap(context, columns, "", "  ")) out += line + "\n";
 }
