@@ -235,14 +235,15 @@ void CheckRun::start_credentials() {
   inputs.dns_suffix = region_->partition.dns_suffix;
   inputs.ca_bundle = ca_bundle_;
   credentials_pending_ = true;
-  fetch_credentials(ctx_, limited_, std::move(inputs), [this](CredentialFetchResult r) {
+  probe_credentials(ctx_, limited_, std::move(inputs), [this](ProbeOutcome<AppCredentials> r) {
     credentials_pending_ = false;
+    if (r.cut_by_deadline) cut_steps_.push_back("credentials");
     CredentialsResult result;
-    result.credentials = std::move(r.credentials);
+    result.credentials = std::move(r.data.credentials);
     result.findings = std::move(r.findings);
-    result.notes = std::move(r.notes);
+    result.notes = std::move(r.data.notes);
     credentials_ = std::move(result);
-    principal_ = std::move(r.principal);
+    principal_ = std::move(r.data.principal);
     log_.debug("credentials: {} ({})", principal_->source,
                credentials_->credentials ? "obtained" : "failed");
     on_credentials_ready();

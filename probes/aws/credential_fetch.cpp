@@ -47,7 +47,7 @@ std::string describe(const CredentialStep& s) {
 class FetchRun : public std::enable_shared_from_this<FetchRun> {
  public:
   FetchRun(ProbeContext& ctx, HttpClient& http, CredentialInputs in,
-           std::function<void(CredentialFetchResult)> done)
+           ProbeCallback<AppCredentials> done)
       : ctx_(ctx), http_(http), in_(std::move(in)), done_(std::move(done)) {}
 
   void start() {
@@ -229,7 +229,7 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
       }
     }
     if (!token) {
-      result_.findings.push_back(
+      findings_.push_back(
           make_finding("SSO_LOGIN_REQUIRED", "", "",
                        "Profile " + s.profile +
                            " uses IAM Identity Center and has no valid cached token: the "
@@ -302,7 +302,7 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
     Finding f = make_finding("CREDENTIAL_SOURCE_FAILED", "", "",
                              "The application's credentials could not be obtained: " + why,
                              std::move(evidence));
-    result_.findings.push_back(std::move(f));
+    findings_.push_back(std::move(f));
     current_.reset();
     finish();
   }
@@ -314,16 +314,23 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
     auto self = shared_from_this();
     // On its own loop turn: never re-enter the caller from inside an HTTP callback chain.
     ctx_.loop.add_timer(ctx_.loop.now(), [self] {
+      ProbeOutcome<AppCredentials> outcome;
+      outcome.data = std::move(self->result_);
+      outcome.findings = std::move(self->findings_);
+      outcome.elapsed_ms =
+          std::chrono::duration<double, std::milli>(self->ctx_.loop.now() - self->started_).count();
       auto done = std::move(self->done_);
-      done(std::move(self->result_));
+      done(std::move(outcome));
     });
   }
 
   ProbeContext& ctx_;
   HttpClient& http_;
   CredentialInputs in_;
-  std::function<void(CredentialFetchResult)> done_;
-  CredentialFetchResult result_;
+  ProbeCallback<AppCredentials> done_;
+  AppCredentials result_;
+  std::vector<Finding> findings_;
+  TimePoint started_ = ctx_.loop.now();
   std::optional<Credentials> current_;
   std::unique_ptr<Credentials> signer_;
   bool finished_ = false;
@@ -333,8 +340,8 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
 
 std::string FetchRun::rfc_encode(const std::string& s) { return rfc3986_encode(s); }
 
-void fetch_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
-                       std::function<void(CredentialFetchResult)> done) {
+void probe_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
+                       ProbeCallback<AppCredentials> done) {
   auto run = std::make_shared<FetchRun>(ctx, http, std::move(inputs), std::move(done));
   run->start();
 }

@@ -31,16 +31,17 @@ struct CredentialInputs {
   Millis process_timeout{5000};
 };
 
-struct CredentialFetchResult {
+struct AppCredentials {
   std::optional<Credentials> credentials;
   Principal principal;
-  std::vector<Finding> findings;  // CREDENTIAL_SOURCE_FAILED, SSO_LOGIN_REQUIRED
   std::vector<std::string> notes;
   bool used_sts = false;
 };
 
-void fetch_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
-                       std::function<void(CredentialFetchResult)> done);
+/// The probe contract: completes once on the loop thread. Findings: CREDENTIAL_SOURCE_FAILED,
+/// SSO_LOGIN_REQUIRED.
+void probe_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
+                       ProbeCallback<AppCredentials> done);
 
 /// Runs `command` with /bin/sh -c, returns at most `cap` bytes of its stdout, or an error after
 /// `timeout` (the child is killed). stderr is discarded: it may carry secrets. Thin adapter.

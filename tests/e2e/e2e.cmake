@@ -14,6 +14,16 @@ foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missi
   br_sim_test(e2e.${scenario})
 endforeach()
 
+# Issue 16: where applications run (a container one hop from IMDS, the application's credential
+# sources, STS on the path, a skewed clock).
+foreach(scenario container-hop-limit ecs-task-role eks-pod-identity irsa profile-assume-role
+        sso-profile credential-process sts-unreachable clock-skew)
+  add_test(NAME e2e.${scenario}
+    COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
+  set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
+    RESOURCE_LOCK "sim-${scenario}")
+endforeach()
+
 add_test(NAME e2e.secrets
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/secrets_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.secrets PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 300
