@@ -106,9 +106,13 @@ struct Planner {
       } else if (!source.empty()) {
         // A source profile with its own keys stops the recursion (as botocore's
         // _resolve_source_credentials does), even if it also names a role.
-        if (source != name && !profile_steps(source, depth + 1, out)) return false;
-        if (source == name) {
-          if (!static_step(source, out)) return false;
+        bool found =
+            source == name ? static_step(source, out) : profile_steps(source, depth + 1, out);
+        if (!found) {
+          if (!plan.error) {
+            plan.error = "profile " + name + ": source_profile " + source + " has no credentials";
+          }
+          return false;
         }
       } else {
         plan.error = "profile " + name + ": role_arn without source_profile or credential_source";
