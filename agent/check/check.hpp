@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/clock_skew.hpp"
 #include "aws/region.hpp"
+#include "aws/runtime.hpp"
 #include "bedrock_reach/environment.hpp"
 #include "bedrock_reach/report.hpp"
 #include "config/config.hpp"
@@ -32,6 +34,10 @@ struct CheckRequest {
   bool amazon_resolver_at_vpc_base = true;  // also VPC base + 2 once IMDS names the CIDR
   std::uint16_t dns_port = 53;              // resolv.conf nameservers' port
   int tls_port = 443;                       // every probed Bedrock address's port
+  /// Where the check runs and the kernel clock's sync state (issue 16); tests replace them.
+  std::function<RuntimeFiles()> runtime_files = read_runtime_files;
+  std::function<std::optional<bool>()> kernel_clock_unsynchronised =
+      bedrock_reach::kernel_clock_unsynchronised;
   /// Called about every 250 ms while the check runs (on the check's thread): the step still
   /// running, elapsed time, and TLS probes done of started. Empty: no progress reports.
   std::function<void(std::string_view phase, double elapsed_ms, std::size_t done,

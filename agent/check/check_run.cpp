@@ -393,9 +393,11 @@ Report CheckRun::assemble() {
     facts.tls.push_back(TlsFact{key.service, key.address, key.via_proxy, &output});
   }
   facts.cut_steps = cut_steps_;
-  facts.clock_findings = clock_findings(clock_.samples(), clock_.refused_without_time(),
-                                        kernel_clock_unsynchronised());
-  facts.runtime = detect_runtime(request_.environment, read_runtime_files());
+  facts.clock_findings = clock_findings(
+      clock_.samples(), clock_.refused_without_time(),
+      request_.kernel_clock_unsynchronised ? request_.kernel_clock_unsynchronised() : std::nullopt);
+  facts.runtime = detect_runtime(
+      request_.environment, request_.runtime_files ? request_.runtime_files() : RuntimeFiles{});
   facts.principal = principal_;
   facts.timings = {{"imds", imds_ms_},
                    {"dns", dns_ms_},
