@@ -170,6 +170,9 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
   void on_get(const std::string& path, BodyHandler handler, int attempt, HttpResult result) {
     if (finished_) return;
     if (at_deadline(result)) return finish(true);
+    // Any prompt HTTP answer without a token tells a dropped PUT reply (hop limit) from an IMDS
+    // that is merely slow (then these time out too).
+    if (result) v1_answered_ = true;
     bool retry = false;
     if (result && result->status == 200) {
       ++answered_;
@@ -327,7 +330,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
 
   void unavailable(const std::string& why) {
     if (finished_) return;
-    if (hop_limit_) {
+    if (hop_limit_ && (v1_answered_ || !imds_v1_)) {
       // The instance is there; this process is one hop too far for the token reply.
       findings_.push_back(hop_limit_finding(why));
     } else {
@@ -359,7 +362,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
     finished_ = true;
     if (deadline_timer_ != 0) loop_.cancel_timer(deadline_timer_);
     assemble();
-    if (hop_limit_ && findings_.empty()) {
+    if (hop_limit_ && v1_answered_ && findings_.empty()) {
       // IMDSv1 answered where the token did not: still the hop limit (and v1 may be turned off).
       findings_.push_back(hop_limit_finding("IMDSv1 answered instead"));
     }
@@ -432,7 +435,8 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
   bool token_rejected_ = false;
   bool token_refreshed_ = false;
   bool imds_v1_ = false;
-  bool hop_limit_ = false;  // the token PUT connected but its reply never came
+  bool hop_limit_ = false;    // the token PUT connected but its reply never came
+  bool v1_answered_ = false;  // a GET without a token got an HTTP answer
   bool finished_ = false;
   int stage_ = 0;
   int pending_ = 0;
