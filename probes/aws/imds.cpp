@@ -130,7 +130,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
         // HttpPutResponseHopLimit, so one routed hop (a container bridge) too many drops it.
         hop_limit_ = true;
         why = "the token request connected but got no reply within " +
-              ms_text(options_.request_timeout) + " (PUT response hop limit)";
+              ms_text(options_.request_timeout);
         if (options_.allow_v1_fallback) {
           imds_v1_ = true;  // as the SDKs do after a token timeout
           data_.notes.push_back(why + "; trying IMDSv1");
