@@ -30,6 +30,24 @@ const Finding& get(const std::vector<Finding>& findings, const std::string& code
   throw std::runtime_error("missing " + code);
 }
 
+TEST(LinkCauses, StsExplainsTheApplicationsCredentialFailureAndClockSkewExplainsRefusals) {
+  std::vector<Finding> findings{
+      f("CREDENTIAL_SOURCE_FAILED", ""),
+      f("TLS_CONNECT_TIMEOUT", "bedrock-runtime", "10.0.1.31"),
+      f("TLS_CONNECT_TIMEOUT", "sts", "52.94.228.178"),
+      f("CREDENTIALS_INVALID", "bedrock", "10.0.1.21"),
+      f("CLOCK_SKEW", ""),
+  };
+  link_causes(findings);
+  // Only the STS timeout (a cause on service sts) explains the check-wide credential failure.
+  EXPECT_EQ(get(findings, "CREDENTIAL_SOURCE_FAILED").caused_by,
+            (std::vector<std::string>{"TLS_CONNECT_TIMEOUT", "CLOCK_SKEW"}));
+  EXPECT_TRUE(get(findings, "TLS_CONNECT_TIMEOUT", "10.0.1.31").caused_by.empty());
+  EXPECT_EQ(get(findings, "CREDENTIALS_INVALID", "10.0.1.21").caused_by,
+            std::vector<std::string>{"CLOCK_SKEW"});
+  EXPECT_EQ(findings.front().code, "CLOCK_SKEW");
+}
+
 TEST(LinkCauses, SecurityGroupDropExplainsTimeoutOnSameAddressOnly) {
   std::vector<Finding> findings{
       f("TLS_CONNECT_TIMEOUT", "bedrock-runtime", "10.0.1.25"),
