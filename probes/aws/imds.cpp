@@ -17,6 +17,10 @@ namespace {
 
 using strings::lower;
 
+// The tokenless GET that tells a lost PUT reply from a silent IMDS: a reply from the same host
+// one hop away takes milliseconds, so this keeps a silent IMDS near the SDKs' one-second verdict.
+constexpr Millis kProbeWithoutToken{300};
+
 std::string ms_text(Millis ms) { return std::to_string(ms.count()) + " ms"; }
 
 /// One probe_imds run. Owned by the callbacks it hands out (shared_ptr), so it lives
@@ -128,14 +132,9 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
       if (f.kind == ErrorKind::timeout && f.connected) {
         // TCP connected but the PUT reply never came: EC2 sends it with IP TTL =
         // HttpPutResponseHopLimit, so one routed hop (a container bridge) too many drops it.
-        hop_limit_ = true;
         why = "the token request connected but got no reply within " +
               ms_text(options_.request_timeout);
-        if (options_.allow_v1_fallback) {
-          imds_v1_ = true;  // as the SDKs do after a token timeout
-          data_.notes.push_back(why + "; trying IMDSv1");
-          return read_stage_one();
-        }
+        return probe_without_token(why);
       } else if (f.kind == ErrorKind::timeout) {
         why = "no answer to the token request within " + ms_text(options_.request_timeout);
       } else {
@@ -152,6 +151,29 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
       return;
     }
     unavailable("IMDS at " + options_.endpoint + ": " + why);
+  }
+
+  /// After a connected but unanswered token PUT: one short GET without a token. A prompt answer
+  /// (401 when IMDSv2 is required, 200 otherwise) means IMDS is there and only the PUT reply is
+  /// lost on the way (the hop limit); silence means IMDS itself does not answer.
+  void probe_without_token(const std::string& why) {
+    HttpRequest r = request("GET", "meta-data/");
+    r.total_timeout = budget(kProbeWithoutToken);
+    r.connect_timeout = r.total_timeout;
+    auto self = shared_from_this();
+    http_.start(std::move(r), [self, why](HttpResult result) {
+      if (self->finished_) return;
+      if (self->at_deadline(result)) return self->finish(true);
+      if (!result) return self->unavailable("IMDS at " + self->options_.endpoint + ": " + why);
+      self->hop_limit_ = true;
+      self->v1_answered_ = true;
+      self->data_.notes.push_back(why + "; IMDSv1 answered HTTP " + std::to_string(result->status));
+      if (result->status == 200 && self->options_.allow_v1_fallback) {
+        self->imds_v1_ = true;  // as the SDKs do after a token timeout
+        return self->read_stage_one();
+      }
+      self->unavailable(why);
+    });
   }
 
   /// GET `path`; `handler` runs for a 200 body. 404 means "not there" (no role, no IPv6).
@@ -330,7 +352,7 @@ class ImdsRun : public std::enable_shared_from_this<ImdsRun> {
 
   void unavailable(const std::string& why) {
     if (finished_) return;
-    if (hop_limit_ && (v1_answered_ || !imds_v1_)) {
+    if (hop_limit_ && v1_answered_) {
       // The instance is there; this process is one hop too far for the token reply.
       findings_.push_back(hop_limit_finding(why));
     } else {

@@ -23,6 +23,7 @@ struct FakeImds {
   int token_status = 200;
   bool v2_required = true;
   std::chrono::milliseconds get_delay{0};
+  std::chrono::milliseconds put_delay{0};  // > the token wait: a reply lost one hop away
   std::atomic<int> tokens_issued{0};
 
   FakeImds() {
@@ -79,6 +80,7 @@ struct FakeImds {
       const std::string* ttl = r.header("x-aws-ec2-metadata-token-ttl-seconds");
       if (ttl == nullptr) return {400, "Missing or Invalid Parameters"};
       int n = ++tokens_issued;
+      reply.delay = put_delay;
       reply.body = "token-" + std::to_string(n);
       reply.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", *ttl);
       return reply;

@@ -299,6 +299,19 @@ TEST(AwsImds, SilentImdsIsUnavailableWithinAboutASecond) {
             << " ms\n";
 }
 
+TEST(AwsImds, UnansweredTokenButPromptTokenlessAnswerIsTheHopLimit) {
+  // A container one routed hop away with HttpPutResponseHopLimit 1: the PUT connects, its reply
+  // never arrives; a GET without a token gets 401 at once (issue 16).
+  FakeImds imds;
+  imds.put_delay = Millis(3000);
+  FakeHttpServer server(std::ref(imds));
+  AwsRig rig;
+  auto run = discover(rig, options_for(server.url()));
+  EXPECT_TRUE(has_finding(run->outcome.findings, "IMDS_HOP_LIMIT"));
+  EXPECT_FALSE(has_finding(run->outcome.findings, "IMDS_UNAVAILABLE"));
+  EXPECT_LT(run->outcome.elapsed_ms, 1600.0);  // the SDKs' one-second token wait, then one GET
+}
+
 TEST(AwsImds, CompletesOnceAtTheDeadline) {
   FakeImds imds;
   imds.get_delay = Millis(700);
