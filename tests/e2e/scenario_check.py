@@ -126,8 +126,10 @@ def main():
             for service, host in expect.get("hostnames", {}).items():
                 if host not in names.values():
                     failures.append(f"{host} not checked (services: {names})")
-            if "within" in expect and took > expect["within"]:
-                failures.append(f"took {took:.1f} s, want under {expect['within']} s")
+            # The report's own duration (the process around it also pays for namespace entry).
+            if "within" in expect and report["duration_ms"] / 1000.0 > expect["within"]:
+                failures.append(f"took {report['duration_ms']} ms, want under {expect['within']} s "
+                                f"(wall {took:.1f} s)")
             if EXIT_STATUS.get(run.returncode) != report["status"]:
                 failures.append(f"status {report['status']} disagrees with exit {run.returncode}")
             if text.returncode != run.returncode:
