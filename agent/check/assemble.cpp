@@ -5,7 +5,9 @@
 #include "bedrock_reach/probe.hpp"
 #include "classify/address_class.hpp"
 #include "dns/dns_rules.hpp"
+#include "dns/targets.hpp"
 #include "path/causes.hpp"
+#include "path/endpoint_inference.hpp"
 #include "path/endpoint_rules.hpp"
 #include "path/path_rules.hpp"
 #include "policy/policy_eval.hpp"
@@ -100,6 +102,68 @@ std::string family_of(const std::string& ip) {
   return parsed && !parsed->is_v4() ? "ipv6" : "ipv4";
 }
 
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool is_runtime(const std::string& service) {
+  return service == "bedrock-runtime" || service == "bedrock-runtime-fips";
+}
+
+/// The ARN IAM sees for a model given as --model: an ARN as it is; a cross-Region inference
+/// profile ID (us., eu., apac., global. ...) in the caller's account; else a foundation model
+/// (Service Authorization Reference, Amazon Bedrock resource types).
+std::string model_arn(const std::string& model, const std::string& partition,
+                      const std::string& region, const std::string& account) {
+  if (model.rfind("arn:", 0) == 0) return model;
+  std::string p = partition.empty() ? "aws" : partition;
+  for (const char* prefix : {"us.", "eu.", "apac.", "us-gov.", "ca.", "jp.", "au.", "global."}) {
+    if (model.rfind(prefix, 0) == 0)
+      return "arn:" + p + ":bedrock:" + region + ":" + account + ":inference-profile/" + model;
+  }
+  return "arn:" + p + ":bedrock:" + region + "::foundation-model/" + model;
+}
+
+/// A signed call refused by a policy that the local evaluation explains as scoped to some models
+/// (POLICY_SCOPED) says nothing about the application's models: a warning, linked to the cause.
+void soften_scoped_refusals(std::vector<Finding>& findings) {
+  for (auto& finding : findings) {
+    if (finding.code != "SIGNED_CALL_DENIED_POLICY" && finding.code != "SIGNED_CALL_DENIED_IAM")
+      continue;
+    bool scoped = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+      return f.code == "POLICY_SCOPED" && f.service == finding.service;
+    });
+    bool explicit_deny = finding.message.find("explicit deny") != std::string::npos;
+    if (!scoped || explicit_deny) continue;
+    finding.severity = Severity::warning;
+    finding.message +=
+        " (the policy is scoped to some models and the probe's stand-in model is "
+        "outside it: see POLICY_SCOPED)";
+  }
+}
+
+/// Why the endpoint list cannot show this VPC's endpoint for the service, or "" when it can.
+std::string endpoints_hidden_reason(const Topology* topology, const InstanceIdentity* identity,
+                                    bool topology_known) {
+  if (topology != nullptr && topology->vpc && identity != nullptr &&
+      !topology->vpc->owner_id.empty() && !identity->account_id.empty() &&
+      topology->vpc->owner_id != identity->account_id) {
+    return "the VPC is owned by account " + topology->vpc->owner_id + ", not this instance's " +
+           identity->account_id +
+           " (shared VPC): DescribeVpcEndpoints lists only the caller's "
+           "own endpoints";
+  }
+  if (topology_known) return "";
+  if (topology == nullptr)
+    return "no EC2 API evidence (no credentials, --no-api, or no instance metadata)";
+  if (!topology->api_reachable) return "the EC2 API could not be reached";
+  for (const char* action : {"ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"}) {
+    if (contains(topology->denied_actions, action))
+      return std::string("the EC2 API denied ") + action;
+  }
+  return "the EC2 API did not list the VPC's endpoints";
+}
+
 AddressResult& address_entry(ServiceResult& service, const std::string& ip) {
   for (auto& entry : service.addresses) {
     if (entry.ip == ip) return entry;
@@ -113,7 +177,8 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
       facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
   const Topology* topology = facts.topology;
   ServiceResult service{.name = target.service, .hostname = target.hostname};
-  std::string service_name = facts.region->privatelink_service_name(target.service);
+  // A FIPS host has its own PrivateLink service (com.amazonaws.REGION.bedrock-runtime-fips).
+  std::string service_name = facts.region->privatelink_service_name(endpoint_service(target));
   const VpcEndpoint* endpoint =
       topology != nullptr
           ? find_interface_endpoint(*topology, service_name, topology->vpc ? topology->vpc->id : "")
@@ -127,6 +192,12 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
   classify.topology_known =
       topology != nullptr && endpoints_were_listed(*topology) &&
       (endpoint == nullptr || topology->read_complete("DescribeNetworkInterfaces"));
+  // No endpoint evidence is not evidence of no endpoint: a shared VPC's owner endpoints, or an
+  // API that could not list them, hide it. Then the data plane decides (ENDPOINT_INFERRED).
+  std::string hidden = endpoint == nullptr
+                           ? endpoints_hidden_reason(topology, identity, classify.topology_known)
+                           : "";
+  if (!hidden.empty()) classify.topology_known = false;
 
   std::vector<AddressFacts> host_path;
   if (auto found = facts.resolutions->find(target.service); found != facts.resolutions->end()) {
@@ -167,6 +238,11 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
     input.instance = identity;
     input.topology = topology;
     input.host_path_addresses = host_path;
+    input.endpoints_hidden = !hidden.empty();
+    if (topology != nullptr) {
+      for (const auto& list : topology->prefix_lists)
+        input.prefix_lists.push_back(PrefixList{list.id, list.cidrs});
+    }
     ServicePathResult path = analyze_service_path(input);
     service.path = path.path;
     service.endpoint = path.endpoint;
@@ -182,8 +258,24 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
                                                  required_actions(target.service));
       // The application's own role is what the endpoint policy sees, not the instance's.
       if (app != nullptr) apply_principal(request, app->arn);
-      auto verdicts = evaluate_endpoint_policy(endpoint->policy_document, request);
-      append(report.findings, policy_findings(target.service, endpoint->id, verdicts));
+      // --model: judge the application's models, not "some model" (a scoped policy allows
+      // exactly those).
+      std::vector<std::string> resources{"*"};
+      if (is_runtime(target.service) && !facts.config->models.empty()) {
+        resources.clear();
+        for (const auto& model : facts.config->models)
+          resources.push_back(
+              model_arn(model, identity->partition, facts.region->name, identity->account_id));
+      }
+      for (const auto& resource : resources) {
+        request.resource = resource;
+        auto verdicts = evaluate_endpoint_policy(endpoint->policy_document, request);
+        auto found = policy_findings(target.service, endpoint->id, verdicts);
+        for (auto& finding : found) {
+          if (resource != "*") finding.evidence.push_back("resource " + resource + " (--model)");
+        }
+        append(report.findings, found);
+      }
     }
   }
 
@@ -204,8 +296,21 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
       address_entry(service, fact.address).tls = fact.output->data;
     }
   }
-  if (facts.config->use_proxy && proxy_for(*facts.proxy, target.hostname, 443))
-    service.path = "proxy";
+  bool proxied = facts.config->use_proxy && proxy_for(*facts.proxy, target.hostname, 443);
+  if (!hidden.empty() && !proxied) {
+    InferenceInput inference{target.service, target.hostname, hidden, {}};
+    for (const auto& fact : host_path) address_entry(service, fact.ip);  // no growth below
+    for (const auto& fact : host_path) {
+      const AddressResult& entry = address_entry(service, fact.ip);
+      inference.host_path.push_back(
+          InferenceAddress{fact.ip, entry.klass, entry.tls ? &*entry.tls : nullptr});
+    }
+    if (auto inferred = infer_private_endpoint(inference)) {
+      service.path = "private-endpoint";
+      report.findings.push_back(std::move(*inferred));
+    }
+  }
+  if (proxied) service.path = "proxy";
   report.services.push_back(std::move(service));
 }
 
@@ -259,6 +364,7 @@ Report assemble_report(const CheckFacts& facts) {
         "the check's " + std::to_string(facts.config->timeout_ms) + " ms deadline ended: " + steps,
         facts.cut_steps));
   }
+  soften_scoped_refusals(report.findings);
   link_causes(report.findings);
   compute_status(report);
   return report;

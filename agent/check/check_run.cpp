@@ -112,6 +112,13 @@ bool CheckRun::set_region(const Region& region) {
   }
   region_ = region;
   targets_ = std::move(*targets);
+  // The host the application really calls: AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL (e.g.
+  // an endpoint-specific vpce-... name) is what is checked for that service.
+  for (auto& target : targets_) {
+    std::string host = configured_endpoint_host(
+        target.service, [this](const std::string& name) { return request_.environment.get(name); });
+    if (!host.empty()) target.hostname = host;
+  }
   return true;
 }
 
@@ -264,7 +271,7 @@ void CheckRun::start_topology() {
   DiscoveryInput input;
   input.identity = *identity;
   for (const auto& target : targets_) {
-    input.service_names.push_back(region_->privatelink_service_name(target.service));
+    input.service_names.push_back(region_->privatelink_service_name(endpoint_service(target)));
   }
   topology_pending_ = true;
   topology_ran_ = true;
@@ -336,6 +343,7 @@ void CheckRun::start_tls(const Target& target, const std::string& address, bool 
   probe.credentials =
       credentials_ && credentials_->credentials ? &*credentials_->credentials : nullptr;
   probe.signed_call = request_.config.signed_calls;
+  if (!request_.config.models.empty()) probe.model = request_.config.models.front();
   probe.cert_expiry_warning_days = request_.config.cert_expiry_warning_days;
   probe.port = request_.tls_port;
   if (via_proxy) probe.proxy_url = proxy_for(proxy_, target.hostname, 443);

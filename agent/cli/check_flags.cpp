@@ -11,7 +11,12 @@ void add_check_options(CLI::App* command, CheckFlags& flags) {
   command->add_option("--service", flags.services,
                       "Service to check instead of the four Bedrock defaults (repeatable), e.g. "
                       "bedrock-runtime, sts");
-  command->add_flag("--fips", flags.fips, "Check the -fips hostnames");
+  command->add_flag("--fips", flags.fips,
+                    "Check the FIPS hostnames (bedrock-fips, bedrock-runtime-fips); also "
+                    "AWS_USE_FIPS_ENDPOINT=true");
+  command->add_option("--model", flags.models,
+                      "A model ID, inference-profile ID or ARN the application invokes "
+                      "(repeatable): scoped policies are checked against it");
   command->add_option("--timeout", flags.timeout_seconds,
                       "Overall deadline in seconds (default 10)");
   command->add_option("--max-concurrency", flags.max_concurrency,
@@ -37,6 +42,7 @@ void add_check_options(CLI::App* command, CheckFlags& flags) {
 void apply_check_flags(const CheckFlags& flags, Config& config) {
   if (!flags.services.empty()) config.services = flags.services;
   if (flags.fips) config.fips = true;
+  if (!flags.models.empty()) config.models = flags.models;
   if (flags.timeout_seconds) {
     double ms = *flags.timeout_seconds * 1000.0;
     if (!std::isfinite(ms) || ms < 100 || ms > 600000) {
@@ -58,12 +64,19 @@ void apply_check_flags(const CheckFlags& flags, Config& config) {
 
 const char* flag_for_config_key(std::string_view key) {
   static constexpr std::pair<std::string_view, const char*> kFlags[] = {
-      {"check.region", "--region"},      {"check.services", "--service"},
-      {"check.timeout_ms", "--timeout"}, {"check.max_concurrency", "--max-concurrency"},
-      {"check.resolvers", "--resolver"}, {"check.cert_expiry_warning_days", "--cert-warning-days"},
-      {"output.format", "--format"},     {"agent.interval_ms", "--interval"},
-      {"agent.listen", "--listen"},      {"agent.stale_after_ms", "--stale-after"},
-      {"agent.textfile", "--textfile"},  {"agent.emf_file", "--emf-file"},
+      {"check.region", "--region"},
+      {"check.services", "--service"},
+      {"check.models", "--model"},
+      {"check.timeout_ms", "--timeout"},
+      {"check.max_concurrency", "--max-concurrency"},
+      {"check.resolvers", "--resolver"},
+      {"check.cert_expiry_warning_days", "--cert-warning-days"},
+      {"output.format", "--format"},
+      {"agent.interval_ms", "--interval"},
+      {"agent.listen", "--listen"},
+      {"agent.stale_after_ms", "--stale-after"},
+      {"agent.textfile", "--textfile"},
+      {"agent.emf_file", "--emf-file"},
       {"log.format", "--log-format"},
   };
   for (const auto& [config_key, flag] : kFlags) {

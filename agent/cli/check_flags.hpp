@@ -15,6 +15,7 @@ struct CheckFlags {
   std::string region;
   std::vector<std::string> services;
   bool fips = false;
+  std::vector<std::string> models;
   std::optional<double> timeout_seconds;
   std::optional<int> max_concurrency;
   bool all_resolvers = false;

@@ -57,6 +57,11 @@ int run_check_command(const ConfigSource& source, const CheckCommandOptions& opt
   CheckRequest request;
   request.config = config;
   request.environment = environment;
+  // The SDKs' FIPS switch: an application with it set calls the -fips hosts (SDK reference,
+  // "Dual-stack and FIPS endpoints").
+  if (auto fips = request.environment.get("AWS_USE_FIPS_ENDPOINT");
+      fips && (*fips == "true" || *fips == "TRUE" || *fips == "True"))
+    request.config.fips = true;
   // Validated by load_checked_config: here only the value is taken.
   request.region = region_for_check(options.flags.region, environment, config);
 

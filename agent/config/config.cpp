@@ -177,6 +177,7 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
   check.get_strings("services", config.services);
   check.get_strings("extra_services", config.extra_services);
   check.get("fips", config.fips);
+  check.get_strings("models", config.models);
   check.get_int("timeout_ms", config.timeout_ms);
   check.get_int("max_concurrency", config.max_concurrency);
   check.get("all_resolvers", config.all_resolvers);
@@ -261,6 +262,19 @@ std::vector<ConfigProblem> config_problems(const Config& c) {
     }
   }
   if (c.timeout_ms < 100 || c.timeout_ms > 600000) add("check.timeout_ms", "must be 100..600000");
+  if (c.models.size() > 32) add("check.models", "must list at most 32 models");
+  for (const auto& model : c.models) {
+    // Model and inference-profile IDs and ARNs: letters, digits and . - _ : / only.
+    bool ok = !model.empty() && model.size() <= 256 &&
+              std::all_of(model.begin(), model.end(), [](char ch) {
+                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' ||
+                       ch == '_' || ch == ':' || ch == '/';
+              });
+    if (!ok) {
+      add("check.models", "must be model IDs or ARNs (letters, digits, . - _ : /)");
+      break;
+    }
+  }
   if (c.max_concurrency < 1 || c.max_concurrency > 4096)
     add("check.max_concurrency", "must be 1..4096");
   for (const auto& resolver : c.resolvers) {
@@ -317,6 +331,7 @@ std::string config_to_toml(const Config& c) {
       << "services = " << list(c.services) << "\n"
       << "extra_services = " << list(c.extra_services) << "\n"
       << "fips = " << b(c.fips) << "\n"
+      << "models = " << list(c.models) << "\n"
       << "timeout_ms = " << c.timeout_ms << "\n"
       << "max_concurrency = " << c.max_concurrency << "\n"
       << "all_resolvers = " << b(c.all_resolvers) << "\n"

@@ -29,6 +29,9 @@ struct Config {
   std::vector<std::string> services;  // empty: the four default Bedrock services
   std::vector<std::string> extra_services;
   bool fips = false;
+  // Model IDs, inference-profile IDs or ARNs the application invokes (--model, repeatable):
+  // the policy evaluation and the bedrock-runtime signed call use them instead of a stand-in.
+  std::vector<std::string> models;
   int timeout_ms = 10000;
   int max_concurrency = 64;
   bool all_resolvers = false;

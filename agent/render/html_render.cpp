@@ -208,9 +208,9 @@ void append_service(std::string& out, const Report& report, const ServiceResult&
       }
       if (!a.route->destination.empty()) route += " (" + html_escape(a.route->destination) + ")";
     }
-    out += "<tr class=\"status-" + css_status(address_severity(a)) + "\"><td>" + dash(a.az) +
-           "</td><td><code>" + dash(a.ip) + "</code></td><td>" + dash(a.klass) + "</td><td>" +
-           code_or_dash(a.eni) + "</td><td>" + code_or_dash(a.subnet) + "</td><td>" +
+    out += "<tr class=\"status-" + css_status(address_severity(a, s.path)) + "\"><td>" +
+           dash(a.az) + "</td><td><code>" + dash(a.ip) + "</code></td><td>" + dash(a.klass) +
+           "</td><td>" + code_or_dash(a.eni) + "</td><td>" + code_or_dash(a.subnet) + "</td><td>" +
            (resolvers.empty() ? "&#8211;" : resolvers) + "</td><td>" + route + "</td><td>" +
            tls_text(a) + "</td></tr>";
   }

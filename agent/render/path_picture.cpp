@@ -126,16 +126,18 @@ Severity route_severity(const std::string& kind) {
     return Severity::warning;
   }
   if (kind == "nat-gateway" || kind == "internet-gateway" || kind == "egress-only-igw" ||
-      kind == "blackhole" || kind == "no-route") {
+      kind == "appliance" || kind == "blackhole" || kind == "no-route") {
     return Severity::critical;
   }
   return Severity::unknown;
 }
 
-Severity address_severity(const AddressResult& a) {
+Severity address_severity(const AddressResult& a, std::string_view service_path) {
   Severity s = Severity::ok;
+  bool inferred_endpoint = service_path == "private-endpoint" && a.klass == "vpc-private";
   if (a.klass == "public") s = worst(s, Severity::critical);
-  if (a.klass == "vpc-private" || a.klass == "private-outside-vpc") s = worst(s, Severity::warning);
+  if ((a.klass == "vpc-private" && !inferred_endpoint) || a.klass == "private-outside-vpc")
+    s = worst(s, Severity::warning);
   if (a.route) {
     const Severity r = route_severity(a.route->kind);
     if (r != Severity::unknown) s = worst(s, r);
@@ -207,11 +209,13 @@ std::string path_picture_svg(const Report& report, const ServiceResult& service,
 
   for (size_t i = 0; i < addresses.size(); ++i) {
     const AddressResult& a = *addresses[i];
-    const Severity s = address_severity(a);
+    const Severity s = address_severity(a, service.path);
     const auto route_row = std::find(routes.begin(), routes.end(), route_label(a)) - routes.begin();
     edge(svg, static_cast<int>(route_row), static_cast<int>(i), 1, s, arrow_id);
-    std::string head =
-        a.klass == "endpoint-eni" ? (a.eni.empty() ? "endpoint ENI" : a.eni) : a.klass + " address";
+    std::string head = a.klass == "endpoint-eni" ? (a.eni.empty() ? "endpoint ENI" : a.eni)
+                       : service.path == "private-endpoint" && a.klass == "vpc-private"
+                           ? "endpoint (inferred)"
+                           : a.klass + " address";
     std::string tls = !a.tls           ? "TLS not tried"
                       : !a.tls->probed ? "TLS skipped"
                       : a.tls->ok      ? "TLS ok " + a.tls->version

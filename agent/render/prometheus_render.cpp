@@ -75,7 +75,7 @@ class Exposition {
 
 constexpr const char* kPaths[] = {
     "private-endpoint", "nat-gateway", "internet-gateway", "transit-gateway", "peering",
-    "virtual-gateway",  "proxy",       "no-route",         "unknown"};
+    "virtual-gateway",  "proxy",       "no-route",         "unknown",         "inspection"};
 
 std::string zone_label(const std::string& az) { return az.empty() ? "none" : az; }
 

@@ -21,9 +21,9 @@ struct Finding {
 };
 
 struct RouteVerdict {
-  std::string
-      kind;  // local|nat-gateway|internet-gateway|egress-only-igw|transit-gateway|peering|
-             // virtual-gateway|network-interface|gateway-endpoint|blackhole|no-route|unknown
+  std::string kind;  // local|nat-gateway|internet-gateway|egress-only-igw|transit-gateway|peering|
+                     // virtual-gateway|network-interface|gateway-endpoint|appliance (GWLB / Network
+                     // Firewall endpoint)|blackhole|no-route|unknown
   std::string target;       // e.g. nat-0abc..., or the matched destination
   std::string destination;  // the matched route's destination
 };

@@ -167,6 +167,9 @@ struct Vpc {
   std::vector<std::string> ipv6_cidrs;
   std::string dhcp_options_id;
   bool is_default = false;
+  // The owning account: another account than the instance's means a shared VPC, whose owner's
+  // interface endpoints the participant cannot describe (VPC user guide, "Share your VPC").
+  std::string owner_id;
 };
 
 struct VpcDnsAttributes {
@@ -178,6 +181,13 @@ struct DhcpOptions {
   std::string id;
   std::vector<std::string> domain_name_servers;  // "AmazonProvidedDNS" or addresses
   std::vector<std::string> domain_name;
+};
+
+/// A managed prefix list's entries (GetManagedPrefixListEntries), for routes and SG rules that
+/// name it.
+struct ManagedPrefixList {
+  std::string id;  // pl-...
+  std::vector<std::string> cidrs;
 };
 
 /// Everything discovery learned; absent parts stay empty and `gaps` says why.
@@ -192,7 +202,8 @@ struct Topology {
   std::vector<SecurityGroup> security_groups;
   std::vector<NetworkAcl> network_acls;
   std::vector<Subnet> subnets;
-  std::vector<std::string> denied_actions;  // e.g. ec2:DescribeNetworkAcls
+  std::vector<ManagedPrefixList> prefix_lists;  // those the route tables and SG rules name
+  std::vector<std::string> denied_actions;      // e.g. ec2:DescribeNetworkAcls
   std::vector<std::string> gaps;            // reads that failed, one line each: "ec2:Action: why"
   std::vector<std::string> read_actions;    // "DescribeVpcEndpoints": every read of it answered
   std::vector<std::string> unread_actions;  // a read of it failed or was cut by the deadline

@@ -342,6 +342,7 @@ Result<Ec2Page<Vpc>> parse_describe_vpcs(std::string_view xml) {
     v.id = text(item, "vpcId");
     v.dhcp_options_id = text(item, "dhcpOptionsId");
     v.is_default = boolean(item, "isDefault");
+    v.owner_id = text(item, "ownerId");
     std::string primary = text(item, "cidrBlock");
     if (!primary.empty()) v.ipv4_cidrs.push_back(primary);  // primary first
     associated_cidrs(item, "cidrBlockAssociationSet", "cidrBlock", "cidrBlockState", budget,
@@ -409,6 +410,20 @@ Result<Ec2ApiError> parse_ec2_error(std::string_view xml) {
   if (out.request_id.empty()) out.request_id = text(root, "RequestId").substr(0, 128);
   if (out.code.empty()) return make_error(ErrorKind::parse, "EC2 error document without <Code>");
   return out;
+}
+
+Result<Ec2Page<std::string>> parse_get_managed_prefix_list_entries(std::string_view xml) {
+  auto doc = load(xml, "GetManagedPrefixListEntries");
+  if (!doc) return tl::unexpected(doc.error());
+  const pugi::xml_node& root = (*doc)->root;
+  auto page = page_of<std::string>(root);
+  std::size_t budget = kMaxEc2Items;
+  bool ok = for_items(root, "entrySet", budget, [&](const pugi::xml_node& item) {
+    std::string cidr = text(item, "cidr");
+    if (!cidr.empty()) page.items.push_back(std::move(cidr));
+  });
+  if (!ok || budget == 0) return too_many("prefix list entries");
+  return page;
 }
 
 }  // namespace bedrock_reach

@@ -111,8 +111,19 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
       if (!input_.service_names.empty()) add_ec2_filter(p, 2, "service-name", input_.service_names);
       describe<VpcEndpoint>("DescribeVpcEndpoints", std::move(p), &parse_describe_vpc_endpoints,
                             [self](std::vector<VpcEndpoint> endpoints) {
-                              self->topology_.endpoints = std::move(endpoints);
+                              merge_by_id(self->topology_.endpoints, std::move(endpoints));
                               self->issue_endpoint_details();
+                            });
+    }
+    if (!input_.service_names.empty()) {
+      // Inspection appliances: a route to a vpce- is a Gateway Load Balancer endpoint (or an AWS
+      // Network Firewall endpoint, which is one) or a gateway endpoint; the type names the hop.
+      QueryParams p;
+      add_ec2_filter(p, 1, "vpc-id", {vpc_id_});
+      add_ec2_filter(p, 2, "vpc-endpoint-type", {"GatewayLoadBalancer"});
+      describe<VpcEndpoint>("DescribeVpcEndpoints", std::move(p), &parse_describe_vpc_endpoints,
+                            [self](std::vector<VpcEndpoint> endpoints) {
+                              merge_by_id(self->topology_.endpoints, std::move(endpoints));
                             });
     }
     if (!subnet_id_.empty()) {
@@ -121,6 +132,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
       describe<RouteTable>("DescribeRouteTables", std::move(explicit_table),
                            &parse_describe_route_tables, [self](std::vector<RouteTable> tables) {
                              merge_by_id(self->topology_.route_tables, std::move(tables));
+                             self->issue_prefix_lists();
                            });
       QueryParams acl;
       add_ec2_filter(acl, 1, "association.subnet-id", {subnet_id_});
@@ -144,6 +156,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
       describe<RouteTable>("DescribeRouteTables", std::move(main_table),
                            &parse_describe_route_tables, [self](std::vector<RouteTable> tables) {
                              merge_by_id(self->topology_.route_tables, std::move(tables));
+                             self->issue_prefix_lists();
                            });
     }
     if (!instance_sgs_.empty()) {
@@ -153,6 +166,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
                               &parse_describe_security_groups,
                               [self](std::vector<SecurityGroup> groups) {
                                 merge_by_id(self->topology_.security_groups, std::move(groups));
+                                self->issue_prefix_lists();
                               });
     }
     {
@@ -256,7 +270,35 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
                               &parse_describe_security_groups,
                               [self](std::vector<SecurityGroup> items) {
                                 merge_by_id(self->topology_.security_groups, std::move(items));
+                                self->issue_prefix_lists();
                               });
+    }
+  }
+
+  /// Entries of every prefix list the route tables and security group rules name, once each.
+  void issue_prefix_lists() {
+    std::vector<std::string> ids;
+    for (const auto& table : topology_.route_tables) {
+      for (const auto& route : table.routes)
+        if (!route.destination_prefix_list_id.empty())
+          ids.push_back(route.destination_prefix_list_id);
+    }
+    for (const auto& group : topology_.security_groups) {
+      for (const auto* rules : {&group.ingress, &group.egress}) {
+        for (const auto& rule : *rules)
+          ids.insert(ids.end(), rule.prefix_list_ids.begin(), rule.prefix_list_ids.end());
+      }
+    }
+    auto self = shared_from_this();
+    for (const auto& id : ids) {
+      if (!requested_prefix_lists_.insert(id).second || requested_prefix_lists_.size() > 32)
+        continue;
+      QueryParams p{{"PrefixListId", id}};
+      describe<std::string>("GetManagedPrefixListEntries", std::move(p),
+                            &parse_get_managed_prefix_list_entries,
+                            [self, id](std::vector<std::string> cidrs) {
+                              self->topology_.prefix_lists.push_back({id, std::move(cidrs)});
+                            });
     }
   }
 
@@ -374,6 +416,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   int pending_ = 0;
   bool finished_ = false;
   std::multiset<std::string> in_flight_;  // actions of reads not yet answered
+  std::set<std::string> requested_prefix_lists_;
   bool deadline_hit_ = false;
   Topology topology_;
   std::vector<Finding> findings_;
@@ -383,9 +426,10 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
 
 const std::vector<std::string>& discovery_ec2_actions() {
   static const std::vector<std::string> kActions = {
-      "DescribeDhcpOptions",  "DescribeNetworkAcls",    "DescribeNetworkInterfaces",
-      "DescribeRouteTables",  "DescribeSecurityGroups", "DescribeSubnets",
-      "DescribeVpcAttribute", "DescribeVpcEndpoints",   "DescribeVpcs"};
+      "DescribeDhcpOptions",        "DescribeNetworkAcls",    "DescribeNetworkInterfaces",
+      "DescribeRouteTables",        "DescribeSecurityGroups", "DescribeSubnets",
+      "DescribeVpcAttribute",       "DescribeVpcEndpoints",   "DescribeVpcs",
+      "GetManagedPrefixListEntries"};
   return kActions;
 }
 
@@ -400,6 +444,7 @@ std::string ec2_action_purpose(std::string_view action) {
       {"DescribeVpcs", "the VPC and its DHCP options"},
       {"DescribeVpcAttribute", "the VPC DNS attributes"},
       {"DescribeDhcpOptions", "the DHCP options"},
+      {"GetManagedPrefixListEntries", "the prefix lists that routes and security group rules name"},
   };
   auto found = kPurpose.find(action);
   return found == kPurpose.end() ? std::string(action) : std::string(found->second);

@@ -204,18 +204,13 @@ std::vector<Finding> dns_findings(const NameResolution& resolution, const Classi
     }
     std::vector<std::string> private_not_eni = in_vpc_not_eni;
     private_not_eni.insert(private_not_eni.end(), foreign_private.begin(), foreign_private.end());
-    if (!private_not_eni.empty()) {
+    // Without the endpoint's ENIs (no EC2 API evidence, or a shared VPC whose owner's endpoints
+    // the caller cannot list) nothing says these answers are not the endpoint: DNS_NOT_ENDPOINT
+    // means evidence that they are not, so it is not emitted. The report infers the endpoint from
+    // TLS and the reply instead (ENDPOINT_INFERRED).
+    if (!private_not_eni.empty() && classify.topology_known) {
       Finding finding;
-      if (!classify.topology_known) {
-        // Not decidable without the endpoint's ENIs: say so instead of guessing.
-        finding = make_finding(
-            "DNS_NOT_ENDPOINT", service, one_or_empty(private_not_eni),
-            "Cannot confirm that " + join(private_not_eni) + " for " + name +
-                " are this service's endpoint network interfaces: the endpoint topology is "
-                "unknown (no EC2 API evidence)",
-            evidence);
-        finding.severity = Severity::info;
-      } else if (in_vpc_not_eni.empty()) {
+      if (in_vpc_not_eni.empty()) {
         // Only private addresses outside this VPC: endpoints in a hub VPC (over TGW or peering)
         // or on-premises are supported architectures, so this is a warning, not a failure.
         finding = make_finding(

@@ -59,11 +59,16 @@ std::vector<CauseRule> cause_rules() {
   // Why the name resolves to public addresses, and so why traffic leaves through NAT/IGW.
   for (auto dns_cause :
        {"ENDPOINT_MISSING", "ENDPOINT_PRIVATE_DNS_DISABLED", "VPC_DNS_ATTRIBUTES"}) {
-    add(dns_cause, {"DNS_PUBLIC_ANSWER", "ROUTE_VIA_NAT", "ROUTE_VIA_IGW", "ROUTE_NONE"}, false);
+    add(dns_cause,
+        {"DNS_PUBLIC_ANSWER", "ROUTE_VIA_NAT", "ROUTE_VIA_IGW", "ROUTE_VIA_APPLIANCE",
+         "ROUTE_NONE"},
+        false);
   }
   add("DHCP_CUSTOM_DNS", {"DNS_RESOLVER_MISMATCH", "DNS_PUBLIC_ANSWER"}, false);
   add("DNS_RESOLVER_MISMATCH", {"DNS_PUBLIC_ANSWER", "DNS_NOT_ENDPOINT"}, false);
-  add("DNS_PUBLIC_ANSWER", {"ROUTE_VIA_NAT", "ROUTE_VIA_IGW", "ROUTE_NONE", "TLS_CONNECT_TIMEOUT"},
+  add("DNS_PUBLIC_ANSWER",
+      {"ROUTE_VIA_NAT", "ROUTE_VIA_IGW", "ROUTE_VIA_APPLIANCE", "ROUTE_NONE",
+       "TLS_CONNECT_TIMEOUT"},
       false);
   add("DNS_HOSTS_OVERRIDE",
       {"DNS_NOT_ENDPOINT", "DNS_PUBLIC_ANSWER", "DNS_RESOLVER_MISMATCH", "TLS_CERT_NAME_MISMATCH",
@@ -93,6 +98,10 @@ std::vector<CauseRule> cause_rules() {
   add("CLOCK_SKEW", {"CREDENTIAL_SOURCE_FAILED"}, false);
   // Without the token the container has no instance credentials.
   add("IMDS_HOP_LIMIT", {"NO_CREDENTIALS"}, false);
+  // A policy scoped to the application's models refuses the probe's stand-in model.
+  add("POLICY_SCOPED", {"SIGNED_CALL_DENIED_POLICY", "SIGNED_CALL_DENIED_IAM"}, false);
+  // An inspection appliance on the way explains a dropped connection.
+  add("ROUTE_VIA_APPLIANCE", {"TLS_CONNECT_TIMEOUT", "TLS_CONNECT_REFUSED"}, false);
   return rules;
 }
 

@@ -75,7 +75,7 @@ std::vector<Finding> endpoint_findings(const Topology& topology, const VpcEndpoi
   std::vector<Finding> out;
   const std::string& svc = input.service;
   if (!endpoint) {
-    if (!endpoints_were_listed(topology)) return out;
+    if (!endpoints_were_listed(topology) || input.endpoints_hidden) return out;
     std::string where = input.vpc_id.empty() ? "this VPC" : input.vpc_id;
     auto finding =
         make_finding("ENDPOINT_MISSING", svc, "",

@@ -34,6 +34,9 @@ struct EndpointCheckInput {
   bool hub_design = false;
   // True when every host-path answer is one of this endpoint's ENIs.
   bool answers_are_endpoint = false;
+  // True when the endpoint list cannot show this VPC's endpoints (a shared VPC owned by another
+  // account): no endpoint found is then no evidence of no endpoint.
+  bool endpoints_hidden = false;
 };
 
 /// ENDPOINT_MISSING, ENDPOINT_NOT_AVAILABLE, ENDPOINT_PRIVATE_DNS_DISABLED, ENDPOINT_SINGLE_AZ,

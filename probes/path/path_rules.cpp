@@ -152,6 +152,7 @@ std::string path_of(const RouteVerdict& route, bool is_this_endpoint) {
   const std::string& k = route.kind;
   if (k == "local" && is_this_endpoint) return "private-endpoint";
   if (k == "nat-gateway") return "nat-gateway";
+  if (k == "appliance") return "inspection";
   if (k == "internet-gateway" || k == "egress-only-igw") return "internet-gateway";
   if (k == "transit-gateway") return "transit-gateway";
   if (k == "peering") return "peering";
@@ -161,9 +162,9 @@ std::string path_of(const RouteVerdict& route, bool is_this_endpoint) {
 }
 
 // Service path values, worst first: the service's path is its worst address's.
-constexpr std::array<const char*, 8> kPathOrder{
-    "nat-gateway", "internet-gateway", "no-route", "transit-gateway",
-    "peering",     "virtual-gateway",  "unknown",  "private-endpoint"};
+constexpr std::array<const char*, 9> kPathOrder{
+    "nat-gateway", "internet-gateway", "inspection", "no-route",        "transit-gateway",
+    "peering",     "virtual-gateway",  "unknown",    "private-endpoint"};
 
 size_t path_rank(const std::string& path) {
   for (size_t i = 0; i < kPathOrder.size(); ++i) {
@@ -203,6 +204,7 @@ struct RouteIssue {
 
 std::string route_code(const std::string& kind) {
   if (kind == "nat-gateway") return "ROUTE_VIA_NAT";
+  if (kind == "appliance") return "ROUTE_VIA_APPLIANCE";
   if (kind == "internet-gateway" || kind == "egress-only-igw") return "ROUTE_VIA_IGW";
   if (kind == "transit-gateway") return "ROUTE_VIA_TGW";
   if (kind == "blackhole") return "ROUTE_BLACKHOLE";
@@ -248,6 +250,11 @@ void emit_route_issues(const ServicePathInput& in, const Resolved& r,
           via + ": " + ips + " goes through a transit gateway" +
           (issue.any_public ? " (public addresses: they likely leave through a central egress VPC)"
                             : " (expected when endpoints live in a hub VPC)");
+    } else if (issue.code == "ROUTE_VIA_APPLIANCE") {
+      message = via + ": " + ips + " goes through the inspection appliance behind " + route.target +
+                " (a Gateway Load Balancer endpoint; AWS Network Firewall endpoints are of this "
+                "type)" +
+                (issue.any_public ? " and leaves the VPC" : "");
     } else if (issue.code == "ROUTE_BLACKHOLE") {
       message = via + " is a blackhole (its target was deleted): " + ips + " unreachable";
     } else {
@@ -255,7 +262,11 @@ void emit_route_issues(const ServicePathInput& in, const Resolved& r,
     }
     // One address: the finding concerns it; several: the service as a whole.
     std::string address = issue.addresses.size() == 1 ? issue.addresses.front() : "";
-    out.push_back(make_finding(issue.code, in.service, address, message, issue.evidence));
+    Finding finding = make_finding(issue.code, in.service, address, message, issue.evidence);
+    // Critical when the answers leave the VPC through it; to private addresses it is a design.
+    if (issue.code == "ROUTE_VIA_APPLIANCE" && !issue.any_public)
+      finding.severity = Severity::warning;
+    out.push_back(std::move(finding));
   }
 }
 
@@ -389,6 +400,15 @@ ServicePathResult analyze_service_path(const ServicePathInput& input) {
     IpAddress address = parsed->unmapped_v4().value_or(*parsed);
     RouteVerdict route = lookup_route(r.table, address, input.prefix_lists);
     if (!r.table_known && route.kind == "no-route") route.kind = "unknown";
+    // botocore's Route has no endpoint member: a route to a vpce- comes as gatewayId. Its type
+    // decides the hop: a GatewayLoadBalancer endpoint (also what Network Firewall places) is an
+    // inspection appliance, never a gateway endpoint.
+    if (route.kind == "gateway-endpoint" && topo) {
+      for (const auto& endpoint : topo->endpoints) {
+        if (endpoint.id == route.target && iequals(endpoint.type, "GatewayLoadBalancer"))
+          route.kind = "appliance";
+      }
+    }
     result.routes.emplace_back(facts.ip, route);
 
     const VpcEndpoint* owner = endpoint_owning(topo, facts.eni_id);
@@ -415,8 +435,9 @@ ServicePathResult analyze_service_path(const ServicePathInput& input) {
 
   if (r.endpoint && topo) result.endpoint = summarize_endpoint(*topo, *r.endpoint);
   if (topo) {
-    EndpointCheckInput check{input.service, input.hostname, input.service_name, r.vpc_id,
-                             r.az,          all_hub,        all_this_endpoint};
+    EndpointCheckInput check{
+        input.service, input.hostname, input.service_name, r.vpc_id,
+        r.az,          all_hub,        all_this_endpoint,  input.endpoints_hidden};
     auto endpoint_out = endpoint_findings(*topo, r.endpoint, check);
     result.findings.insert(result.findings.end(), endpoint_out.begin(), endpoint_out.end());
   }

@@ -42,6 +42,8 @@ struct ServicePathInput {
   std::vector<PrefixList> prefix_lists;
   int ephemeral_port_from = 32768;
   int ephemeral_port_to = 60999;
+  // The VPC belongs to another account (shared VPC): its endpoints are not in the caller's list.
+  bool endpoints_hidden = false;
 };
 
 struct ServicePathResult {

@@ -5,4 +5,5 @@ target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/nacl_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/endpoint_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/path_rules.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/causes.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/causes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/endpoint_inference.cpp)

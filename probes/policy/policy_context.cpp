@@ -53,6 +53,7 @@ Caller make_caller(const PolicyRequest& request) {
   Caller caller;
   caller.account = request.principal_account;
   caller.role_arn = request.role_arn;
+  caller.role_path_known = request.role_path_known;
   if (auto arn = split_arn(request.principal_arn)) {
     if (caller.account.empty()) caller.account = arn->account;
     if (arn->service == "sts" && istarts_with(arn->resource, "assumed-role/")) {
@@ -84,7 +85,10 @@ ContextValue context_value(std::string_view key, const PolicyRequest& request,
                      : ContextValue{ContextValue::known, v};
   };
   std::string k = lower(key);
-  if (k == "aws:principalarn") return known_or_unknown(caller.role_arn);
+  // aws:PrincipalArn of a role session is the role ARN with its path (role/service-role/NAME);
+  // instance metadata gives only the name, so a condition on it cannot be decided.
+  if (k == "aws:principalarn")
+    return caller.role_path_known ? known_or_unknown(caller.role_arn) : ContextValue{};
   if (k == "aws:principalaccount") return known_or_unknown(caller.account);
   if (k == "aws:sourcevpc") return known_or_unknown(request.source_vpc);
   if (k == "aws:sourcevpce") return known_or_unknown(request.source_vpce);

@@ -38,6 +38,7 @@ struct Caller {
   std::string account;
   std::string role_name;
   bool assumed_role = false;
+  bool role_path_known = true;  // false: role_arn may lack the role's path (role/PATH/NAME)
 };
 Caller make_caller(const PolicyRequest& request);
 

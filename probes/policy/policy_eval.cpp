@@ -116,6 +116,9 @@ Tri resource_matches(const PolicyStatement& st, const PolicyRequest& request, bo
 struct StatementMatch {
   Tri result = Tri::no;
   std::string note;  // why it applies, or why it is uncertain
+  // Uncertain only because Resource limits it to some resources (a scoped policy) while the
+  // request's resource is "*": the principal and every condition hold.
+  bool resource_only = false;
 };
 
 StatementMatch match_statement(const PolicyStatement& st, const std::string& action,
@@ -146,6 +149,7 @@ StatementMatch match_statement(const PolicyStatement& st, const std::string& act
     std::string joined;
     for (const auto& n : notes) joined += (joined.empty() ? "" : "; ") + n;
     m.note = joined;
+    m.resource_only = resource == Tri::maybe && notes.size() == 1;
   } else {
     std::string joined;
     for (const auto& n : held) joined += (joined.empty() ? "" : "; ") + n;
@@ -195,6 +199,7 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
     const PolicyStatement* allow_yes = nullptr;
     const PolicyStatement* allow_maybe = nullptr;
     std::string deny_yes_note, deny_maybe_note, allow_yes_note, allow_maybe_note;
+    bool allow_maybe_scoped = false;
     for (const auto& st : parsed->statements) {
       StatementMatch m = match_statement(st, action, request, caller, variables);
       if (m.result == Tri::no) continue;
@@ -205,6 +210,7 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
       if (!slot) {
         slot = &st;
         note = m.note;
+        if (!st.deny && m.result == Tri::maybe) allow_maybe_scoped = m.resource_only;
       }
     }
     ActionVerdict v;
@@ -234,6 +240,7 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
                            allow_yes_note);
     } else if (allow_maybe) {
       v.decision = PolicyDecision::conditional;
+      v.resource_scoped = allow_maybe_scoped;
       v.statement_index = allow_maybe->index;
       v.reason = with_note(statement_name(*allow_maybe) + " allows " + action +
                                " only under conditions the agent cannot check",
@@ -274,6 +281,7 @@ PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std:
                             instance.iam_role + "/" + instance.instance_id;
     request.role_arn =
         "arn:" + partition + ":iam::" + instance.account_id + ":role/" + instance.iam_role;
+    request.role_path_known = false;  // IMDS names the role, never its path
   }
   request.source_vpc = std::move(source_vpc);
   request.source_vpce = std::move(source_vpce);
@@ -295,7 +303,8 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
                                {std::string("error: ") + to_string(verdicts.error().kind)}));
     return out;
   }
-  std::vector<std::string> denied, denied_evidence, conditional, conditional_evidence;
+  std::vector<std::string> denied, denied_evidence, conditional, conditional_evidence, scoped,
+      scoped_evidence;
   for (const auto& v : *verdicts) {
     std::string where = v.statement_index ? "Statement[" + std::to_string(*v.statement_index) + "]"
                                           : "no statement";
@@ -308,6 +317,9 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
                             : std::string("no statement allows it")) +
                        ")");
       denied_evidence.push_back(line);
+    } else if (v.decision == PolicyDecision::conditional && v.resource_scoped) {
+      scoped.push_back(v.action + " (" + where + ")");
+      scoped_evidence.push_back(line);
     } else if (v.decision == PolicyDecision::conditional) {
       conditional.push_back(v.action + " (" + where + ")");
       conditional_evidence.push_back(line);
@@ -321,6 +333,16 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
   if (!denied.empty()) {
     out.push_back(make_finding("POLICY_DENIES", svc, "",
                                "the " + policy + " denies " + join(denied), denied_evidence));
+  }
+  if (!scoped.empty()) {
+    // Least privilege: allowed on the application's models only. The probe's stand-in model is
+    // outside that scope, so its refusal says nothing about the application (--model checks it).
+    out.push_back(make_finding("POLICY_SCOPED", svc, "",
+                               "the " + policy + " allows " + join(scoped) +
+                                   " only on some resources; the probe's stand-in model is "
+                                   "outside that scope: run with --model ID to check the "
+                                   "models the application invokes",
+                               scoped_evidence));
   }
   if (!conditional.empty()) {
     out.push_back(make_finding("POLICY_CONDITIONAL", svc, "",

@@ -33,6 +33,9 @@ struct PolicyRequest {
   /// aws:PrincipalArn: the role ARN arn:aws:iam::ACCOUNT:role/ROLE; derived from an
   /// assumed-role principal_arn when empty (without any role path, which the session ARN lacks).
   std::string role_arn;
+  /// False when role_arn was built from the role name alone (instance metadata has no path):
+  /// conditions on aws:PrincipalArn are then conditional, never a deny.
+  bool role_path_known = true;
 };
 
 enum class PolicyDecision { allow, explicit_deny, implicit_deny, conditional };
@@ -42,6 +45,9 @@ struct ActionVerdict {
   PolicyDecision decision = PolicyDecision::implicit_deny;
   std::optional<size_t> statement_index;  // 0-based index into Statement (a single object is 0)
   std::string reason;                     // one line: the statement and why it applies
+  // conditional only because Resource limits the allow to some resources (a least-privilege
+  // policy) and the request's resource is "*": reported as POLICY_SCOPED.
+  bool resource_scoped = false;
 };
 
 const char* to_string(PolicyDecision decision);
@@ -65,9 +71,9 @@ PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std:
                                           std::string source_vpce,
                                           std::vector<std::string> actions);
 
-/// POLICY_DENIES (any explicit or implicit deny) and POLICY_CONDITIONAL (any conditional, or a
-/// policy that could not be evaluated), one finding each per service, address empty; evidence
-/// names each action's statement index.
+/// POLICY_DENIES (any explicit or implicit deny), POLICY_SCOPED (allowed only on some resources)
+/// and POLICY_CONDITIONAL (any other conditional, or a policy that could not be evaluated), one
+/// finding each per service, address empty; evidence names each action's statement index.
 std::vector<Finding> policy_findings(std::string_view service, const std::string& endpoint_id,
                                      const Result<std::vector<ActionVerdict>>& verdicts);
 

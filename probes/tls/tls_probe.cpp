@@ -263,13 +263,21 @@ void on_unsigned(const std::shared_ptr<ProbeState>& state, HttpResult result) {
     state->finish();
     return;
   }
-  auto call = signed_probe_call(state->request.service);
+  auto call = signed_probe_call(state->request.service, state->request.model);
+  bool runtime = call && call->operation == "InvokeModel";
   if (!state->request.signed_call) {
     r.signed_skipped_reason = "signed calls are off (--no-signed)";
   } else if (state->request.credentials == nullptr) {
     r.signed_skipped_reason = "no credentials";
   } else if (!call) {
     r.signed_skipped_reason = "no harmless signed call is known for " + state->request.service;
+  } else if (runtime && state->request.model.find(':') != std::string::npos) {
+    // A stand-in model would be refused by a policy scoped to the application's models, and
+    // curl 7.88 cannot sign a path with ':' (aws-reference.md 5.2): the endpoint policy is
+    // evaluated for the model instead.
+    r.signed_skipped_reason = "the model ID " + state->request.model.substr(0, 128) +
+                              " contains ':', which curl cannot sign in a path; the endpoint "
+                              "policy is evaluated for it instead";
   } else if (state->ctx.remaining() <= Millis{0}) {
     r.signed_skipped_reason = "the check deadline passed";
     state->output.cut_by_deadline = true;

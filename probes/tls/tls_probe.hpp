@@ -25,7 +25,8 @@ struct TlsProbeRequest {
   std::string ca_bundle;  // empty: system store (pass AWS_CA_BUNDLE here)
   const Credentials* credentials = nullptr;  // nullptr: no signed call; must outlive the probe
   bool signed_call = true;                   // false with --no-signed
-  std::optional<std::string> proxy_url;      // probe through this proxy instead of direct
+  std::string model;  // --model: the application's model for the bedrock-runtime signed call
+  std::optional<std::string> proxy_url;  // probe through this proxy instead of direct
   int cert_expiry_warning_days = 14;
   Millis connect_timeout{2000};  // TCP connect plus TLS handshake
   Millis total_timeout{5000};    // per exchange; both are also capped by the context deadline

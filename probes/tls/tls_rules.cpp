@@ -238,14 +238,18 @@ SignedClassification classify_signed_reply(const HttpResponse& response) {
   return out;
 }
 
-std::optional<ProbeCall> signed_probe_call(std::string_view service) {
+std::optional<ProbeCall> signed_probe_call(std::string_view service, std::string_view model) {
   std::string name(service);
   if (name.size() > 5 && name.compare(name.size() - 5, 5, "-fips") == 0) {
     name.resize(name.size() - 5);
   }
   if (name == "bedrock") return ProbeCall{"GET", "/foundation-models", "", "ListFoundationModels"};
   if (name == "bedrock-runtime") {
-    // No colon in the path: curl 7.88.1 cannot sign one (reference §5.2).
+    // No colon in the path: curl 7.88.1 cannot sign one (reference §5.2). The application's model
+    // (--model) when it is colon-free; its body "{}" is no valid request for any model, so
+    // Bedrock refuses it with ValidationException before anything runs.
+    if (!model.empty() && model.find(':') == std::string_view::npos)
+      return ProbeCall{"POST", "/model/" + std::string(model) + "/invoke", "{}", "InvokeModel"};
     return ProbeCall{"POST", "/model/bedrock-reach-probe-nonexistent/invoke", "{}", "InvokeModel"};
   }
   if (name == "bedrock-agent") {
@@ -253,8 +257,10 @@ std::optional<ProbeCall> signed_probe_call(std::string_view service) {
     return ProbeCall{"POST", "/agents/", "{}", "ListAgents"};
   }
   if (name == "bedrock-agent-runtime") {
-    // GetSession on a session that does not exist: read-only, authorized as bedrock:GetSession.
-    return ProbeCall{"GET", "/sessions/bedrock-reach-probe-nonexistent/", "", "GetSession"};
+    // Retrieve from a knowledge base that does not exist: read-only, nothing runs, and authorized
+    // as bedrock:Retrieve - one of the actions the policy evaluation checks for this service
+    // (required_actions), so the signed call and the evaluation judge the same thing.
+    return ProbeCall{"POST", "/knowledgebases/BRPROBE000/retrieve", "{}", "Retrieve"};
   }
   return std::nullopt;
 }

@@ -71,7 +71,8 @@ struct ProbeCall {
   std::string operation;
 };
 /// nullopt: no signed call for this service (unknown service).
-std::optional<ProbeCall> signed_probe_call(std::string_view service);
+/// `model`: the application's model for bedrock-runtime (empty: a stand-in that cannot exist).
+std::optional<ProbeCall> signed_probe_call(std::string_view service, std::string_view model = {});
 /// The unsigned reachability request: the signed call's shape, or GET / for other services.
 ProbeCall unsigned_probe_call(std::string_view service);
 

@@ -6,7 +6,10 @@ include(${CMAKE_CURRENT_LIST_DIR}/sim_env.cmake)
 foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missing az-gap
         sg-blocks-443 nacl-blocks-return endpoint-pending policy-denies-invoke
         custom-dns-not-forwarding proxy-env hosts-override no-iam-role imds-disabled
-        tls-expired tls-wrong-name)
+        tls-expired tls-wrong-name
+        # issue 15: real estates ("SCENARIO@variant" runs SCENARIO with the variant's flags)
+        shared-vpc no-ec2-endpoint scoped-policy scoped-policy@in-scope scoped-policy@out-of-scope
+        fips pathed-role inspection-route prefix-lists app-endpoint-url)
   add_test(NAME e2e.${scenario}
     COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
   set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
@@ -22,6 +25,7 @@ foreach(scenario container-hop-limit ecs-task-role eks-pod-identity irsa profile
     COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
   set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180
     RESOURCE_LOCK "sim-${scenario}")
+  br_sim_test(e2e.${scenario})
 endforeach()
 
 add_test(NAME e2e.secrets

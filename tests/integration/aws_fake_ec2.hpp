@@ -63,6 +63,14 @@ class FakeEc2 {
           "></DescribeVpcAttributeResponse>";
       return reply;
     }
+    if (action == "GetManagedPrefixListEntries") {
+      // The AWS-managed S3 list of the SG sample (pl-63a5400a), one entry.
+      reply.body =
+          "<GetManagedPrefixListEntriesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+          "<requestId>r</requestId><entrySet><item><cidr>3.5.0.0/19</cidr></item></entrySet>"
+          "</GetManagedPrefixListEntriesResponse>";
+      return reply;
+    }
     auto sample = kSamples.find(action);
     if (sample == kSamples.end()) {
       reply.status = 400;

@@ -415,7 +415,7 @@ TEST_F(TlsProbeTest, AgentServicesUseHarmlessCalls) {
   options.secret_access_key = kSecret;
   for (auto [service, method, path] :
        {std::tuple{"bedrock-agent", "POST", "/agents/"},
-        std::tuple{"bedrock-agent-runtime", "GET", "/sessions/bedrock-reach-probe-nonexistent/"}}) {
+        std::tuple{"bedrock-agent-runtime", "POST", "/knowledgebases/BRPROBE000/retrieve"}}) {
     std::string host = std::string(service) + ".us-east-1.amazonaws.com";
     auto fake = server(cert_for({host}), TlsServerMode::normal, test::bedrock_fake(options));
     auto creds = credentials();

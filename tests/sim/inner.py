@@ -94,6 +94,7 @@ CALLS = {
     "DescribeVpcEndpoints": "", "DescribeNetworkInterfaces": "", "DescribeRouteTables": "",
     "DescribeSecurityGroups": "", "DescribeNetworkAcls": "", "DescribeSubnets": "", "DescribeVpcs": "",
     "DescribeDhcpOptions": "", "DescribeVpcAttribute": "&VpcId=%s&Attribute=enableDnsSupport",
+    "DescribeManagedPrefixLists": "",
 }
 
 

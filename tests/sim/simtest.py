@@ -69,7 +69,7 @@ class SimCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.name = cls.NAME or "t-" + cls.SCENARIO
+        cls.name = os.environ.get("BRSIM_TEST_PREFIX", "") + (cls.NAME or "t-" + cls.SCENARIO)
         cls.sc = up(cls.name, cls.SCENARIO, *cls.SETS)
         cls.ca = cls.sc["env"]["AWS_CA_BUNDLE"]
 

@@ -57,6 +57,7 @@ std::string action_of(const TestHttpRequest& request) {
   if (request.target.rfind("/model/", 0) == 0) return "bedrock:InvokeModel";
   if (request.target.rfind("/agents/", 0) == 0) return "bedrock:ListAgents";
   if (request.target.rfind("/sessions/", 0) == 0) return "bedrock:GetSession";
+  if (request.target.rfind("/knowledgebases/", 0) == 0) return "bedrock:Retrieve";
   return "bedrock:Unknown";
 }
 

@@ -206,6 +206,36 @@ TEST(CheckAssemble, MissingEndpointIsNotClaimedWhenTheListingWasNotRead) {
   EXPECT_FALSE(claims(report, "DNS_NOT_ENDPOINT"));
 }
 
+// Issue 15: a participant of a shared VPC cannot list the owner's endpoints. No endpoint in the
+// list is then no evidence of no endpoint: in-VPC answers that prove themselves AWS over verified
+// TLS are the endpoint (ENDPOINT_INFERRED), never ENDPOINT_MISSING or DNS_NOT_ENDPOINT.
+TEST(CheckAssemble, SharedVpcEndpointIsInferredNotMissing) {
+  Case c;
+  c.topology.endpoints.clear();
+  c.topology.network_interfaces.clear();
+  ASSERT_TRUE(c.topology.vpc);
+  c.topology.vpc->owner_id = "111122223333";  // not the instance's 123456789012
+  c.host_answers({"10.0.1.25", "10.0.2.61"});
+  c.tls_ok("10.0.1.25");
+  c.tls_ok("10.0.2.61");
+  Report report = c.assemble();
+  EXPECT_FALSE(has(report, "ENDPOINT_MISSING")) << ::testing::PrintToString(codes(report));
+  EXPECT_FALSE(has(report, "DNS_NOT_ENDPOINT")) << ::testing::PrintToString(codes(report));
+  EXPECT_TRUE(has(report, "ENDPOINT_INFERRED")) << ::testing::PrintToString(codes(report));
+  EXPECT_EQ(report.services.front().path, "private-endpoint");
+  EXPECT_EQ(report.status, Severity::ok);
+  // The same VPC owned by the instance's account: the empty list is evidence.
+  Case own;
+  own.topology.endpoints.clear();
+  own.topology.network_interfaces.clear();
+  own.topology.vpc->owner_id = "123456789012";
+  own.host_answers({"10.0.1.25"});
+  own.tls_ok("10.0.1.25");
+  Report mine = own.assemble();
+  EXPECT_TRUE(has(mine, "ENDPOINT_MISSING")) << ::testing::PrintToString(codes(mine));
+  EXPECT_FALSE(has(mine, "ENDPOINT_INFERRED"));
+}
+
 TEST(CheckAssemble, InstanceMetadataOnlyIsImdsEvidence) {
   Case c;
   c.with_topology = false;

@@ -84,10 +84,12 @@ TEST(DnsRules, Table) {
        {answer("host", Kind::host, "ok", {"10.50.1.10"})},
        known_topology(),
        {"DNS_NOT_ENDPOINT:warning"}},
-      {"topology unknown: cannot decide, info",
+      // No evidence that the answer is not the endpoint: DNS_NOT_ENDPOINT (critical by its
+      // catalog meaning) is not emitted; the report infers the endpoint from TLS instead.
+      {"topology unknown: no DNS_NOT_ENDPOINT",
        {answer("host", Kind::host, "ok", {"10.0.3.99"})},
        ClassifyInput{parse_cidrs({"10.0.0.0/16"}), {}, false},
-       {"DNS_NOT_ENDPOINT:info"}},
+       {}},
       {"loopback answer is never the endpoint",
        {answer("host", Kind::host, "ok", {"127.0.0.1"})},
        ClassifyInput{},

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "dns/targets.hpp"
 
 namespace bedrock_reach {
@@ -33,6 +35,42 @@ TEST(DnsTargets, FipsHostsPerPartition) {
   auto cn = build_targets(region("cn-north-1"), {"sts"}, false);
   ASSERT_TRUE(cn);
   EXPECT_EQ((*cn)[0].hostname, "sts.cn-north-1.amazonaws.com.cn");
+}
+
+TEST(DnsTargets, ConfiguredEndpointHosts) {
+  std::map<std::string, std::string> vars{
+      {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+       "https://vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com/"},
+      {"AWS_ENDPOINT_URL", "https://Proxy.Example.com:8443/base"}};
+  EnvLookup env = [&](const std::string& name) -> std::optional<std::string> {
+    auto found = vars.find(name);
+    if (found == vars.end()) return std::nullopt;
+    return found->second;
+  };
+  EXPECT_EQ(configured_endpoint_host("bedrock-runtime", env),
+            "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com");
+  EXPECT_EQ(configured_endpoint_host("bedrock-agent", env), "proxy.example.com");
+  vars["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true";
+  EXPECT_EQ(configured_endpoint_host("bedrock-runtime", env), "");
+  vars.erase("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+  vars["AWS_ENDPOINT_URL"] = "https://user@evil/";
+  EXPECT_EQ(configured_endpoint_host("bedrock", env), "");
+  vars.erase("AWS_ENDPOINT_URL");
+  EXPECT_EQ(configured_endpoint_host("bedrock", env), "");
+}
+
+TEST(DnsTargets, FipsDefaultsAndRegions) {
+  auto defaults = build_targets(region("us-east-1"), {}, true);
+  ASSERT_TRUE(defaults);
+  ASSERT_EQ(defaults->size(), 2u);
+  EXPECT_EQ((*defaults)[0].hostname, "bedrock-fips.us-east-1.amazonaws.com");
+  EXPECT_EQ((*defaults)[1].hostname, "bedrock-runtime-fips.us-east-1.amazonaws.com");
+  EXPECT_EQ((*defaults)[1].signing_name, "bedrock");
+  auto elsewhere = build_targets(region("eu-west-1"), {}, true);
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().kind, ErrorKind::invalid_input);
+  EXPECT_NE(elsewhere.error().message.find("no FIPS endpoints in eu-west-1"), std::string::npos);
+  EXPECT_TRUE(build_targets(region("eu-west-1"), {"ec2"}, true));  // not a Bedrock service
 }
 
 TEST(DnsTargets, ExtraServicesSigningNamesAndDuplicates) {

@@ -2,12 +2,14 @@
 // and resource wildcards, every condition operator, conditional outcomes, hostile documents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include "policy/policy_eval.hpp"
+#include "tls/tls_rules.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -558,6 +560,78 @@ TEST(PolicyFindings, DeniesConditionalAndErrors) {
 
   auto allowed = evaluate_endpoint_policy("", request(runtime()));
   EXPECT_TRUE(policy_findings("bedrock-runtime", "vpce-1", allowed).empty());
+}
+
+// The signed probe and the policy evaluation judge the same thing: each service's probe action
+// is one of the actions its evaluation checks.
+TEST(PolicyEval, SignedProbeActionIsAmongTheEvaluatedActions) {
+  for (const char* service : {"bedrock", "bedrock-runtime", "bedrock-agent",
+                              "bedrock-agent-runtime", "bedrock-runtime-fips"}) {
+    auto call = signed_probe_call(service);
+    ASSERT_TRUE(call) << service;
+    auto actions = required_actions(service);
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "bedrock:" + call->operation),
+              actions.end())
+        << service << " probes " << call->operation;
+  }
+}
+
+TEST(PolicyEval, PrincipalArnOfAnInstanceRoleIsConditionalNotDenied) {
+  // IMDS names the role (bedrock-app), never its path (role/service-role/bedrock-app).
+  InstanceIdentity instance;
+  instance.instance_id = "i-0123456789abcdef0";
+  instance.account_id = "123456789012";
+  instance.iam_role = "bedrock-app";
+  PolicyRequest r = policy_request_for_instance(instance, "vpc-1", "vpce-1", runtime());
+  EXPECT_FALSE(r.role_path_known);
+  const std::string by_condition =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:*","Resource":"*",
+        "Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/service-role/bedrock-app"}}}]})";
+  auto verdicts = evaluate_endpoint_policy(by_condition, r);
+  ASSERT_TRUE(verdicts);
+  EXPECT_EQ((*verdicts)[0].decision, PolicyDecision::conditional);
+  // Principal elements name roles by ARN; IAM matches the role whatever its path.
+  const std::string by_principal =
+      R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/service-role/bedrock-app"},
+        "Action":"bedrock:*","Resource":"*"}]})";
+  verdicts = evaluate_endpoint_policy(by_principal, r);
+  ASSERT_TRUE(verdicts);
+  EXPECT_EQ((*verdicts)[0].decision, PolicyDecision::allow);
+}
+
+TEST(PolicyFindings, ResourceScopedAllowIsScopedNotConditional) {
+  const std::string policy =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:InvokeModel*",
+        "Resource":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-*"}]})";
+  auto findings = policy_findings("bedrock-runtime", "vpce-1",
+                                  evaluate_endpoint_policy(policy, request(runtime())));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "POLICY_SCOPED");
+  EXPECT_EQ(findings[0].severity, Severity::warning);
+  EXPECT_NE(findings[0].message.find("--model"), std::string::npos);
+  EXPECT_NE(findings[0].evidence[0].find("anthropic.claude-*"), std::string::npos);
+  // A condition the agent cannot check keeps it conditional, even with a resource limit.
+  const std::string conditioned =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:InvokeModel*",
+        "Resource":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-*",
+        "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]})";
+  findings = policy_findings("bedrock-runtime", "vpce-1",
+                             evaluate_endpoint_policy(conditioned, request(runtime())));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "POLICY_CONDITIONAL");
+  // With the application's model (--model) the same policy decides.
+  PolicyRequest in_scope = request(runtime());
+  in_scope.resource =
+      "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
+  EXPECT_TRUE(
+      policy_findings("bedrock-runtime", "vpce-1", evaluate_endpoint_policy(policy, in_scope))
+          .empty());
+  PolicyRequest outside = request(runtime());
+  outside.resource = "arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-8b-instruct-v1:0";
+  findings =
+      policy_findings("bedrock-runtime", "vpce-1", evaluate_endpoint_policy(policy, outside));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "POLICY_DENIES");
 }
 
 // Every seed in tests/fuzz/corpus/policy evaluates to a value or an error, never a crash.

@@ -225,7 +225,16 @@ TEST(TlsRules, ProbeCalls) {
   EXPECT_EQ(runtime->path.find(':'), std::string::npos);  // curl 7.88.1 cannot sign colons
   EXPECT_TRUE(signed_probe_call("bedrock-runtime-fips"));
   EXPECT_EQ(signed_probe_call("bedrock-agent")->operation, "ListAgents");
-  EXPECT_EQ(signed_probe_call("bedrock-agent-runtime")->method, "GET");
+  // Retrieve on a knowledge base that cannot exist: one of the actions the policy evaluation
+  // checks for the service (required_actions), read-only.
+  EXPECT_EQ(signed_probe_call("bedrock-agent-runtime")->method, "POST");
+  EXPECT_EQ(signed_probe_call("bedrock-agent-runtime")->operation, "Retrieve");
+  // --model: a colon-free model is used as it is; a model with ':' keeps the stand-in (the probe
+  // skips the call; curl cannot sign the colon).
+  EXPECT_EQ(signed_probe_call("bedrock-runtime", "amazon.titan-embed-g1-text-02")->path,
+            "/model/amazon.titan-embed-g1-text-02/invoke");
+  EXPECT_EQ(signed_probe_call("bedrock-runtime", "anthropic.claude-3-haiku-20240307-v1:0")->path,
+            "/model/bedrock-reach-probe-nonexistent/invoke");
   EXPECT_FALSE(signed_probe_call("sts"));
   EXPECT_EQ(unsigned_probe_call("sts").path, "/");
   EXPECT_EQ(unsigned_probe_call("bedrock").path, "/foundation-models");

@@ -34,8 +34,26 @@ def read_body(handler):
     return handler.rfile.read(n) if n else b""
 
 
-def route(service, method, path, region):
+# Cross-Region inference profile ids start with a geography prefix (Bedrock user guide, "Supported Regions and
+# models for inference profiles": us., eu., apac., us-gov., ca., jp., au., global.).
+PROFILE_PREFIXES = ("us.", "eu.", "apac.", "us-gov.", "ca.", "jp.", "au.", "global.")
+
+
+def model_resource(model_id, region, account):
+    """The resource ARN IAM sees for a model id in a runtime path (Service Authorization Reference, Amazon Bedrock
+    resource types foundation-model arn:aws:bedrock:R::foundation-model/ID and inference-profile
+    arn:aws:bedrock:R:ACCOUNT:inference-profile/ID); an ARN in the path is used as it is."""
+    if model_id.startswith("arn:"):
+        return model_id
+    if model_id.startswith(PROFILE_PREFIXES):
+        return "arn:aws:bedrock:%s:%s:inference-profile/%s" % (region, account, model_id)
+    return "arn:aws:bedrock:%s::foundation-model/%s" % (region, model_id)
+
+
+def route(service, method, path, region, account="123456789012"):
     """-> (action, resource) or None."""
+    if service.endswith("-fips"):  # the FIPS hosts serve the same API (aws-reference.md 1.1)
+        service = service[:-5]
     p = urllib.parse.unquote(path.split("?")[0])
     fm = "arn:aws:bedrock:%s::foundation-model/" % region
     if service == "bedrock":
@@ -49,7 +67,7 @@ def route(service, method, path, region):
         if m:
             act = {"invoke": "InvokeModel", "converse": "InvokeModel", "count-tokens": "CountTokens"}.get(
                 m.group(2), "InvokeModelWithResponseStream")
-            return "bedrock:" + act, fm + m.group(1)
+            return "bedrock:" + act, model_resource(m.group(1), region, account)
     if service == "bedrock-agent" and p.rstrip("/") in ("/agents", "/knowledgebases"):
         return ("bedrock:ListAgents" if "agents" in p else "bedrock:ListKnowledgeBases"), "*"
     if service == "bedrock-agent-runtime" and method == "POST":
@@ -130,7 +148,7 @@ class BedrockHandler(http.server.BaseHTTPRequestHandler):
                                 app.lookup_secret)
         except sigv4.SigError as e:
             return self._reply(403, {"message": str(e)}, SIG_ERRORS.get(e.kind, "InvalidSignatureException"))
-        r = route(info["service"], self.command, self.path, sc["region"])
+        r = route(info["service"], self.command, self.path, sc["region"], sc["account"])
         if not r:
             return self._reply(404, {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"},
                                      "Version": "1.0"})
@@ -146,9 +164,18 @@ class BedrockHandler(http.server.BaseHTTPRequestHandler):
         denied = None
         ep_pol = info.get("policy")
         verdict = policy.evaluate(ep_pol, action, resource, ctx) if ep_pol else "allow"
+        # The identity side: instance.role.policy (an IAM policy document, resource-scoped) when given, else the
+        # role's action allow-list. Messages: IAM user guide, "Troubleshoot access denied error messages"
+        # ("... with an explicit deny in an identity-based policy", "... because no identity-based policy allows").
+        if role.get("policy"):
+            ident = policy.evaluate(role["policy"], action, resource, ctx)
+        else:
+            ident = "allow" if any(policy._glob(a, action, True) for a in role.get("allow", [])) else "implicit-deny"
         if verdict == "explicit-deny":
             denied = "with an explicit deny in a VPC endpoint policy"
-        elif not any(policy._glob(a, action, True) for a in role.get("allow", [])):
+        elif ident == "explicit-deny":
+            denied = "with an explicit deny in an identity-based policy"
+        elif ident != "allow":
             denied = "because no identity-based policy allows the %s action" % action
         elif verdict == "implicit-deny":
             denied = "because no VPC endpoint policy allows the %s action" % action

@@ -14,7 +14,7 @@ import urllib.parse
 import uuid
 from xml.sax.saxutils import escape
 
-from . import bedrock, ec2model, sigv4
+from . import accounts, appliances, bedrock, ec2model, prefixlists, sigv4
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 # action -> (resources fn, list element, id parameter, NotFound code, id noun, MaxResults bounds)
@@ -33,6 +33,9 @@ ACTIONS = {
     "DescribeVpcs": (ec2model.vpcs, "vpcSet", "VpcId", "InvalidVpcID.NotFound", "vpc ID", (5, 1000)),
     "DescribeDhcpOptions": (ec2model.dhcp_options, "dhcpOptionsSet", "DhcpOptionsId", "InvalidDhcpOptionID.NotFound",
                             "dhcp option ID", (5, 1000)),
+    # Managed prefix lists (prefixlists.py); GetManagedPrefixListEntries is handled apart (one id, no filters).
+    "DescribeManagedPrefixLists": (prefixlists.managed_prefix_lists, "prefixListSet", "PrefixListId",
+                                   "InvalidPrefixListID.NotFound", "prefix list ID", (1, 100)),
 }
 VPC_ATTRS = {"enableDnsSupport": "enable_dns_support", "enableDnsHostnames": "enable_dns_hostnames",
              "enableNetworkAddressUsageMetrics": "enable_network_address_usage_metrics"}
@@ -144,7 +147,7 @@ class Ec2App:
             raise ApiError(401, "AuthFailure", "AWS was not able to validate the provided access credentials")
         if n <= int(cfg.get("throttle_first", 0)) or k <= int(cfg.get("throttle_first_per_action", 0)):
             raise ApiError(503, "RequestLimitExceeded", "Request limit exceeded.")
-        if action not in ACTIONS and action != "DescribeVpcAttribute":
+        if action not in ACTIONS and action not in ("DescribeVpcAttribute", "GetManagedPrefixListEntries"):
             raise ApiError(400, "InvalidAction", "The action %s is not valid for this web service." % action)
         role = self.creds.principal(akid) or self.sc["instance"].get("role") or {}
         allowed = any(fnmatch.fnmatch("ec2:" + action.lower(), a.lower()) or a == "*" for a in role.get("allow", []))
@@ -167,6 +170,10 @@ class Ec2App:
             raise ApiError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
         if action == "DescribeVpcAttribute":
             doc = self._vpc_attribute(params, rid)
+        elif action == "GetManagedPrefixListEntries":
+            visible = {r.id for r in accounts.view(self.sc, "DescribeManagedPrefixLists",
+                                                   prefixlists.managed_prefix_lists(self.sc))}
+            doc = document(action, prefixlists.entries_doc(self.sc, params, visible, ApiError), rid)
         else:
             doc = self._describe(action, params, rid)
         if fault == "oversized":
@@ -191,7 +198,8 @@ class Ec2App:
     def _describe(self, action, params, rid):
         fn, list_tag, id_param, nf_code, noun, (lo, hi) = ACTIONS[action]
         filters, ids = parse_params(params)
-        items = fn(self.sc)
+        # the caller's view: appliance (GWLB) endpoints added, other accounts' resources removed (accounts.py)
+        items = accounts.view(self.sc, action, fn(self.sc) + appliances.extra(self.sc, action))
         want = ids.get(id_param, [])
         if action == "DescribeSecurityGroups" and ids.get("GroupName"):
             names = ids["GroupName"]

@@ -8,6 +8,7 @@ import sys
 import time
 
 from . import container
+from . import dataplane
 from .scenario import NS_PREFIX
 
 STATE_ROOT = os.environ.get("BRSIM_STATE", "/run/brsim")
@@ -81,7 +82,7 @@ def firewall_rules(sc):
                 rules.append("%s saddr %s tcp sport %d drop" % (fam, ip, port))
             else:
                 rules.append("%s daddr %s tcp dport %d drop" % (fam, ip, port))
-    return rules
+    return rules + dataplane.nft_rules(sc)  # routes decide what outside the VPC is reachable (dataplane.py)
 
 
 def resolv_conf(sc):
@@ -126,8 +127,9 @@ def up(inst, sc, timeout=120):
             f.write(resolv_conf(sc))
         with open(os.path.join(etc, "hosts"), "w") as f:
             f.write(hosts_file(sc))
-        for fn in ("aws-config", "aws-credentials"):
-            open(os.path.join(sd, fn), "w").close()
+        for fn, key in (("aws-config", "aws_config"), ("aws-credentials", "aws_credentials")):
+            with open(os.path.join(sd, fn), "w") as f:  # the scenario's shared config text, e.g. [services] sections
+                f.write(sc.get(key) or "")
         env = dict(os.environ, PYTHONPATH=SIM_DIR, PYTHONDONTWRITEBYTECODE="1")
         log = open(os.path.join(sd, "daemon.log"), "w")
         p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-m", "simlib.daemon", sd], cwd=SIM_DIR,

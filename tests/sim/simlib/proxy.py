@@ -10,6 +10,7 @@ import threading
 class Proxy:
     def __init__(self, ip, port, public_records, app, allow_private=False):
         self.records, self.app, self.allow_private = public_records, app, allow_private
+        self.ip = ip  # outbound connections leave from here: the VPC's routes (dataplane.py) do not apply to them
         fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
         self.sock = socket.socket(fam, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -56,7 +57,8 @@ class Proxy:
                 conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             try:
-                up = socket.create_connection((ip, int(port)), timeout=10)
+                src = (self.ip, 0) if (":" in self.ip) == (":" in ip) else None
+                up = socket.create_connection((ip, int(port)), timeout=10, source_address=src)
             except OSError:
                 conn.sendall(b"HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return

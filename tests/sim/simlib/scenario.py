@@ -113,7 +113,11 @@ def resolve(name, sets=None):
     inst["security_group_ids"] = [sgs[k]["id"] for k in inst["security_groups"]]
     role = inst.get("role")
     if role:
-        role["arn"] = "arn:aws:iam::%s:role/%s" % (data["account"], role["name"])
+        # A role's ARN carries its path (role/service-role/NAME); the assumed-role session ARN does not
+        # (IAM user guide, "IAM identifiers": arn:aws:iam::ACCOUNT:role/PATH/NAME, arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION).
+        path = role.get("path") or "/"
+        role["arn"] = "arn:aws:iam::%s:role%s%s" % (data["account"], path if path.endswith("/") else path + "/",
+                                                   role["name"])
         role["session_arn"] = "arn:aws:sts::%s:assumed-role/%s/%s" % (data["account"], role["name"], inst["id"])
         role["instance_profile_arn"] = "arn:aws:iam::%s:instance-profile/%s" % (data["account"], role["name"])
         role.setdefault("allow", ["bedrock:*", "ec2:Describe*"])
@@ -191,7 +195,11 @@ def amazon_records(data):
         else:
             recs[host] = public_record(data, svc)
     recs.update(vpce_records(data))
-    recs[data["addresses"]["ec2_api_host"]] = {"A": [data["ec2_api"]["ip"]], "AAAA": []}
+    api = data["ec2_api"]
+    # Without an ec2 interface endpoint ("interface_endpoint": false) the Amazon resolver answers the public
+    # address, as for any service without private DNS (aws-reference.md 1.6).
+    ip = api["ip"] if api.get("interface_endpoint", True) else (api.get("public_ip") or api["ip"])
+    recs[data["addresses"]["ec2_api_host"]] = {"A": [ip], "AAAA": []}
     inst = data["instance"]
     recs[inst["hostname"]] = {"A": [inst["ip"]], "AAAA": []}
     return recs
