@@ -187,7 +187,7 @@ def main():
                     failures.append("no IPv6 address in a dual-stack VPC")
             if first_line_problem(text.stdout, codes):
                 failures.append(first_line_problem(text.stdout, codes))
-            failures += app_checks(expect, report, scenario)
+            failures += app_checks(expect, report, inst)
             if os.path.exists(VALIDATE):
                 valid = subprocess.run([VALIDATE, "json", out], capture_output=True, text=True)
                 if valid.returncode != 0:
@@ -199,7 +199,7 @@ def main():
     return 1 if failures else 0
 
 
-def app_checks(expect, report, scenario):
+def app_checks(expect, report, instance):
     """Issue 16 expectations (runtime, principal, simulator events, root cause)."""
     out = []
     codes = [f["code"] for f in report["findings"]]
@@ -211,7 +211,7 @@ def app_checks(expect, report, scenario):
         if got.get("source") != source or arn not in (got.get("arn") or ""):
             out.append(f"principal {got}, want source {source} and an ARN with {arn}")
     if expect.get("sim_events"):
-        path = os.path.join(os.environ.get("BRSIM_STATE", "/run/brsim"), scenario, "events.log")
+        path = os.path.join(os.environ.get("BRSIM_STATE", "/run/brsim"), instance, "events.log")
         seen = [json.loads(line)[1:] for line in open(path)] if os.path.exists(path) else []
         for want in expect["sim_events"]:
             if not any(e[:len(want)] == want for e in seen):
