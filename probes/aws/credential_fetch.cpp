@@ -1,13 +1,13 @@
 #include "aws/credential_fetch.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -239,10 +239,10 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
       return finish();
     }
     std::string region = s.sso_region.empty() ? in_.region : s.sso_region;
-    HttpRequest r =
-        base_request("GET", "https://portal.sso." + region + "." + in_.dns_suffix +
-                                "/federation/credentials?role_name=" + rfc_encode(s.sso_role_name) +
-                                "&account_id=" + rfc_encode(s.sso_account_id));
+    HttpRequest r = base_request(
+        "GET", "https://portal.sso." + region + "." + in_.dns_suffix +
+                   "/federation/credentials?role_name=" + rfc3986_encode(s.sso_role_name) +
+                   "&account_id=" + rfc3986_encode(s.sso_account_id));
     r.headers.emplace_back("x-amz-sso_bearer_token", token->reveal());
     auto self = shared_from_this();
     http_.start(std::move(r), [self, i](HttpResult result) {
@@ -258,17 +258,22 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
     });
   }
 
-  static std::string rfc_encode(const std::string& s);
-
   void process(std::size_t i, const CredentialStep& s) {
-    auto out = run_credential_process(s.command, budget(in_.process_timeout), kMaxFile);
-    if (!out) return fail("credential_process: " + out.error().message, describe(s));
-    auto parsed = parse_process_credentials(*out);
-    // The output is secret: only the parser's own words go further.
-    if (!parsed) return fail(parsed.error().message, describe(s));
-    current_ = std::move(*parsed);
-    current_->source = "custom-process";
-    step(i + 1);
+    auto self = shared_from_this();
+    start_credential_process(ctx_.loop, s.command, budget(in_.process_timeout), kMaxFile,
+                             [self, i](Result<std::string> out) {
+                               const CredentialStep& step = self->in_.plan.steps[i];
+                               if (!out)
+                                 return self->fail("credential_process: " + out.error().message,
+                                                   describe(step));
+                               auto parsed = parse_process_credentials(*out);
+                               // The output is secret: only the parser's own words go further.
+                               if (!parsed)
+                                 return self->fail(parsed.error().message, describe(step));
+                               self->current_ = std::move(*parsed);
+                               self->current_->source = "custom-process";
+                               self->step(i + 1);
+                             });
   }
 
   /// The caller's ARN when the source did not say it (Pod Identity, SSO, process): best effort.
@@ -338,69 +343,142 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
 
 }  // namespace
 
-std::string FetchRun::rfc_encode(const std::string& s) { return rfc3986_encode(s); }
-
 void probe_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
                        ProbeCallback<AppCredentials> done) {
   auto run = std::make_shared<FetchRun>(ctx, http, std::move(inputs), std::move(done));
   run->start();
 }
 
-Result<std::string> run_credential_process(const std::string& command, Millis timeout,
-                                           std::size_t cap) {
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return make_error(ErrorKind::internal, "pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  if (rc != 0) {
-    close(out[0]);
-    return make_error(ErrorKind::internal, "could not start the process");
+namespace {
+
+/// One credential_process child on the loop: its stdout pipe is watched, a timer kills it at the
+/// timeout, and it is reaped without waiting (a child that closed stdout but lingers is polled
+/// with WNOHANG until the timeout, then killed).
+class ProcessRun : public std::enable_shared_from_this<ProcessRun> {
+ public:
+  ProcessRun(EventLoop& loop, std::size_t cap, std::function<void(Result<std::string>)> done)
+      : loop_(loop), cap_(cap), done_(std::move(done)) {}
+
+  void start(const std::string& command, Millis timeout) {
+    auto self = shared_from_this();
+    int out[2];
+    if (pipe2(out, O_CLOEXEC | O_NONBLOCK) != 0) {
+      return finish(make_error(ErrorKind::internal, "pipe failed"));
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+    // Its own process group, so a timeout kills what the shell started too.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    int rc = posix_spawn(&pid_, "/bin/sh", &actions, &attributes, const_cast<char* const*>(argv),
+                         environ);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (rc != 0) {
+      close(out[0]);
+      pid_ = 0;
+      return finish(make_error(ErrorKind::internal, "could not start the process"));
+    }
+    fd_ = out[0];
+    timeout_ = timeout;
+    deadline_ = loop_.now() + timeout;
+    timer_ = loop_.add_timer(deadline_, [self] { self->on_deadline(); });
+    loop_.watch(fd_, true, false, [self](int, bool, bool) { self->on_readable(); });
   }
-  std::string data;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool timed_out = false;
-  for (;;) {
-    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{out[0], POLLIN, 0};
-    int n = poll(&p, 1, static_cast<int>(left.count()));
-    if (n == 0) {
-      timed_out = true;
-      break;
-    }
-    if (n < 0) continue;
+
+ private:
+  void on_readable() {
     char buffer[4096];
-    ssize_t got = read(out[0], buffer, sizeof buffer);
-    if (got <= 0) break;
-    if (data.size() < cap)
-      data.append(buffer, static_cast<std::size_t>(
-                              std::min<ssize_t>(got, static_cast<ssize_t>(cap - data.size()))));
+    for (;;) {
+      ssize_t got = read(fd_, buffer, sizeof buffer);
+      if (got > 0) {
+        if (data_.size() < cap_)
+          data_.append(buffer, std::min(static_cast<std::size_t>(got), cap_ - data_.size()));
+        continue;
+      }
+      if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      break;  // EOF or error: the output is complete
+    }
+    close_pipe();
+    reap();
   }
-  close(out[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (timed_out) {
-    return make_error(ErrorKind::timeout,
-                      "no output within " + std::to_string(timeout.count()) + " ms (killed)");
+
+  void reap() {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == 0) {  // stdout closed, still running: look again shortly, the deadline still holds
+      auto self = shared_from_this();
+      loop_.add_timer(loop_.now() + Millis(10), [self] {
+        if (!self->finished_) self->reap();
+      });
+      return;
+    }
+    pid_ = 0;
+    if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      return finish(
+          make_error(ErrorKind::internal,
+                     "exited with status " +
+                         std::to_string(r > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1)));
+    }
+    finish(std::move(data_));
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return make_error(
-        ErrorKind::internal,
-        "exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+
+  void on_deadline() {
+    if (finished_) return;
+    close_pipe();
+    if (pid_ > 0) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);  // immediate after SIGKILL
+      pid_ = 0;
+    }
+    finish(make_error(ErrorKind::timeout,
+                      "no output within " + std::to_string(timeout_.count()) + " ms (killed)"));
   }
-  return data;
+
+  void close_pipe() {
+    if (fd_ < 0) return;
+    loop_.unwatch(fd_);
+    close(fd_);
+    fd_ = -1;
+  }
+
+  void finish(Result<std::string> result) {
+    if (finished_) return;
+    finished_ = true;
+    if (timer_ != 0) loop_.cancel_timer(timer_);
+    auto self = shared_from_this();
+    auto shared = std::make_shared<Result<std::string>>(std::move(result));
+    // Never inside start(): the caller's state must be set up before `done` runs.
+    loop_.add_timer(loop_.now(), [self, shared] {
+      auto done = std::move(self->done_);
+      done(std::move(*shared));
+    });
+  }
+
+  EventLoop& loop_;
+  std::size_t cap_;
+  std::function<void(Result<std::string>)> done_;
+  pid_t pid_ = 0;
+  int fd_ = -1;
+  Millis timeout_{0};
+  TimePoint deadline_{};
+  EventLoop::TimerId timer_ = 0;
+  std::string data_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void start_credential_process(EventLoop& loop, const std::string& command, Millis timeout,
+                              std::size_t cap, std::function<void(Result<std::string>)> done) {
+  std::make_shared<ProcessRun>(loop, cap, std::move(done))->start(command, timeout);
 }
 
 }  // namespace bedrock_reach

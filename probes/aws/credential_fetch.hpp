@@ -43,9 +43,11 @@ struct AppCredentials {
 void probe_credentials(ProbeContext& ctx, HttpClient& http, CredentialInputs inputs,
                        ProbeCallback<AppCredentials> done);
 
-/// Runs `command` with /bin/sh -c, returns at most `cap` bytes of its stdout, or an error after
-/// `timeout` (the child is killed). stderr is discarded: it may carry secrets. Thin adapter.
-Result<std::string> run_credential_process(const std::string& command, Millis timeout,
-                                           std::size_t cap);
+/// Runs `command` with /bin/sh -c, as the SDKs do, without blocking `loop`: its stdout (at most
+/// `cap` bytes) is read as it arrives; after `timeout` the child is killed. `done` runs exactly
+/// once, on the loop thread, never inside this call. stderr is discarded: it may carry secrets.
+/// Adapter.
+void start_credential_process(EventLoop& loop, const std::string& command, Millis timeout,
+                              std::size_t cap, std::function<void(Result<std::string>)> done);
 
 }  // namespace bedrock_reach

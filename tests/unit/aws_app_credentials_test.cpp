@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
+#include <string>
 
 #include "aws/clock_observer.hpp"
 #include "aws/clock_skew.hpp"
@@ -11,6 +13,7 @@
 #include "aws/credential_parse.hpp"
 #include "aws/credential_plan.hpp"
 #include "aws/runtime.hpp"
+#include "loop/epoll_loop.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -148,6 +151,19 @@ TEST(CredentialParse, StsHostAndBodies) {
             "RoleSessionName=s");
 }
 
+/// Runs one credential_process on its own loop until it completes.
+Result<std::string> run_credential_process(const std::string& command, Millis timeout,
+                                           std::size_t cap) {
+  EpollLoop loop;
+  std::optional<Result<std::string>> result;
+  start_credential_process(loop, command, timeout, cap,
+                           [&](Result<std::string> r) { result = std::move(r); });
+  EXPECT_FALSE(result) << "completion must not run inside start_credential_process()";
+  loop.run_until([&] { return result.has_value(); }, loop.now() + timeout + Millis(5000));
+  if (!result) return make_error(ErrorKind::internal, "never completed");
+  return std::move(*result);
+}
+
 TEST(CredentialProcess, TimeoutAndOutput) {
   auto out = run_credential_process("echo '{\"Version\":1}'", Millis(2000), 1024);
   ASSERT_TRUE(out);
@@ -158,6 +174,30 @@ TEST(CredentialProcess, TimeoutAndOutput) {
   auto failed = run_credential_process("echo SECRETCANARY; exit 3", Millis(2000), 1024);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().message.find("SECRETCANARY"), std::string::npos);
+}
+
+TEST(CredentialProcess, DoesNotHoldTheLoop) {
+  // A slow process must not stop the loop: a timer due meanwhile fires before the process ends.
+  EpollLoop loop;
+  bool timer_fired = false;
+  bool timer_before_process = false;
+  std::optional<Result<std::string>> result;
+  loop.add_timer(loop.now() + Millis(20), [&] { timer_fired = true; });
+  start_credential_process(loop, "sleep 0.3; echo '{}'", Millis(3000), 1024,
+                           [&](Result<std::string> r) {
+                             timer_before_process = timer_fired;
+                             result = std::move(r);
+                           });
+  ASSERT_TRUE(loop.run_until([&] { return result.has_value(); }, loop.now() + Millis(5000)));
+  EXPECT_TRUE(timer_before_process);
+  ASSERT_TRUE(*result);
+  EXPECT_EQ(**result, "{}\n");
+}
+
+TEST(CredentialProcess, ClosedOutputButStillRunningIsKilledAtTheTimeout) {
+  auto lingering = run_credential_process("exec >&-; sleep 5", Millis(200), 1024);
+  ASSERT_FALSE(lingering);
+  EXPECT_EQ(lingering.error().kind, ErrorKind::timeout);
 }
 
 TEST(Runtime, Detection) {
