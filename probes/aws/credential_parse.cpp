@@ -27,11 +27,16 @@ std::string_view local_name(const pugi::xml_node& node) {
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
-pugi::xml_node find(const pugi::xml_node& node, std::string_view name) {
+// STS replies nest four deep; a hostile reply may nest thousands deep within the size cap, and
+// this search recurses, so it looks no deeper than this.
+constexpr int kMaxXmlDepth = 16;
+
+pugi::xml_node find(const pugi::xml_node& node, std::string_view name, int depth = 0) {
+  if (depth >= kMaxXmlDepth) return {};
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     if (local_name(c) == name) return c;
-    if (auto deeper = find(c, name)) return deeper;
+    if (auto deeper = find(c, name, depth + 1)) return deeper;
   }
   return {};
 }

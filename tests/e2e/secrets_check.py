@@ -37,6 +37,7 @@ WEB_IDENTITY_CANARY = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ3ZWJJZGVudGl0eUNhbmFyeSJ9
 CONTAINER_TOKEN_CANARY = "containerAuthTokenCanaryDoNotPrint0000000000000004"
 PROCESS_SECRET_CANARY = "processCanarySecretKey/DoNotPrint+00000000005"
 PROCESS_TOKEN_CANARY = "processCanarySessionTokenDoNotPrint00000000000000000000000000000006"
+SSO_TOKEN_CANARY = "aoaSsoAccessTokenCanaryDoNotPrint0000000000000000007"
 
 
 def sim(*args, env=None, check=True, timeout=120):
@@ -103,8 +104,9 @@ def agent_outputs(binary, outputs):
 
 
 def app_source_runs(binary, tmp, outputs):
-    """Web identity token, container authorization token (variable and file) and credential_process
-    output: healthy has no STS or container endpoint, so these exercise the failure paths too."""
+    """Web identity token, container authorization token (variable and file), credential_process
+    output and the IAM Identity Center cached token: healthy has no STS, container or portal
+    endpoint, so these exercise the failure paths too."""
     token = os.path.join(tmp, "token")
     with open(token, "w") as f:
         f.write(WEB_IDENTITY_CANARY)
@@ -129,6 +131,17 @@ def app_source_runs(binary, tmp, outputs):
         with open(config, "w") as f:
             f.write(f"[profile vault]\ncredential_process = {script} --secret-arg {PROCESS_SECRET_CANARY}\n")
         run_formats(binary, {"AWS_CONFIG_FILE": config, "AWS_PROFILE": "vault"}, label, outputs)
+    # IAM Identity Center: the cached access token is sent to the portal as a bearer token.
+    home = os.path.join(tmp, "sso-home")
+    os.makedirs(os.path.join(home, ".aws", "sso", "cache"))
+    with open(os.path.join(home, ".aws", "sso", "cache", "canary.json"), "w") as f:
+        json.dump({"startUrl": "https://canary.awsapps.com/start", "region": "us-east-1",
+                   "accessToken": SSO_TOKEN_CANARY, "expiresAt": "2099-01-01T00:00:00Z"}, f)
+    config = os.path.join(tmp, "sso.config")
+    with open(config, "w") as f:
+        f.write("[profile dev]\nsso_start_url = https://canary.awsapps.com/start\nsso_region = us-east-1\n"
+                "sso_account_id = 123456789012\nsso_role_name = BedrockUser\n")
+    run_formats(binary, {"AWS_CONFIG_FILE": config, "AWS_PROFILE": "dev", "HOME": home}, "sso-token", outputs)
 
 
 def main():
@@ -141,7 +154,8 @@ def main():
         sim("up", SCENARIO, "--as", INST)
         secrets = role_secrets() + [ENV_CANARY["AWS_SECRET_ACCESS_KEY"], ENV_CANARY["AWS_SESSION_TOKEN"],
                                     FILE_CANARY_SECRET, FILE_CANARY_TOKEN, WEB_IDENTITY_CANARY,
-                                    CONTAINER_TOKEN_CANARY, PROCESS_SECRET_CANARY, PROCESS_TOKEN_CANARY]
+                                    CONTAINER_TOKEN_CANARY, PROCESS_SECRET_CANARY, PROCESS_TOKEN_CANARY,
+                                    SSO_TOKEN_CANARY]
         outputs = []
         run_formats(binary, {}, "instance-role", outputs)
         run_formats(binary, ENV_CANARY, "environment", outputs)
