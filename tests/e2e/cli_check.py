@@ -52,6 +52,10 @@ def main():
             f.write("[check]\nservices = [\"!!\"]\n")
         fifo = os.path.join(tmp, "fifo")
         os.mkfifo(fifo)
+        # A device node of our own (the null device's numbers) stands for /dev/null: were the refusal
+        # ever broken, the test would replace its own node, never the host's.
+        device = os.path.join(tmp, "null")
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
         good = os.path.join(tmp, "good.toml")
         with open(good, "w") as f:
             f.write("[check]\nregion = \"eu-central-1\"\ntimeout_ms = 3000\n")
@@ -86,7 +90,7 @@ def main():
             (["config", "validate", "--config", unknown_key], {}, "did you mean 'check.region'"),
             # --output onto what is not a regular file: refused before the check.
             (["check", "--region", "us-east-1", "-o", fifo], {}, "FIFO"),
-            (["check", "--region", "us-east-1", "-o", "/dev/null"], {}, "character device"),
+            (["check", "--region", "us-east-1", "-o", device], {}, "character device"),
             (["check", "--region", "us-east-1", "-o", tmp], {}, "directory"),
         ]
         for args, env, needle in cases:
@@ -134,11 +138,11 @@ def main():
                 if valid.returncode != 0:
                     failures.append("offline JSON fails the schema: " + valid.stdout + valid.stderr)
 
-        # -o onto a FIFO and /dev/null left them as they were.
+        # -o onto a FIFO and a device node left them as they were.
         if not stat.S_ISFIFO(os.lstat(fifo).st_mode):
             failures.append("the FIFO was replaced")
-        if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
-            failures.append("/dev/null is no longer a character device")
+        if not stat.S_ISCHR(os.lstat(device).st_mode):
+            failures.append("the device node is no longer a character device")
         # A symlink is written through: the link stays, its target gets the report.
         target = os.path.join(tmp, "target.json")
         open(target, "w").write("old")
