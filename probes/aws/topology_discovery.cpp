@@ -302,7 +302,22 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
     }
   }
 
-  void failed(const Ec2Failure& f) {
+  /// Failures arrive in whatever order the API answers; they are judged together in finish(), in
+  /// the fixed order of discovery_ec2_actions(), so a report's messages and evidence do not depend
+  /// on which reply came first.
+  void failed(const Ec2Failure& f) { failures_.push_back(f); }
+
+  void judge_failures() {
+    const auto& order = discovery_ec2_actions();
+    auto rank = [&order](const Ec2Failure& f) {
+      return std::find(order.begin(), order.end(), f.action) - order.begin();
+    };
+    std::stable_sort(failures_.begin(), failures_.end(),
+                     [&](const Ec2Failure& a, const Ec2Failure& b) { return rank(a) < rank(b); });
+    for (const auto& f : failures_) judge(f);
+  }
+
+  void judge(const Ec2Failure& f) {
     std::string name = "ec2:" + f.action;
     std::string line = name + ": " + to_string(f.kind) + (f.code.empty() ? "" : " " + f.code) +
                        (f.message.empty() ? "" : " (" + f.message.substr(0, 300) + ")") +
@@ -368,6 +383,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   void finish(bool cut) {
     if (finished_) return;
     finished_ = true;
+    judge_failures();
     cut = cut || deadline_hit_;
     if (deadline_timer_ != 0) loop_.cancel_timer(deadline_timer_);
     for (const auto& action : in_flight_) {
@@ -420,6 +436,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   bool deadline_hit_ = false;
   Topology topology_;
   std::vector<Finding> findings_;
+  std::vector<Ec2Failure> failures_;  // judged in finish()
 };
 
 }  // namespace
