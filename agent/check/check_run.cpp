@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 
 #include "aws/runtime.hpp"
 #include "bedrock_reach/ip.hpp"
 #include "check/assemble.hpp"
+#include "fs/text_file.hpp"
 #include "http/curl_client.hpp"
 #include "loop/epoll_loop.hpp"
 #include "version.hpp"
@@ -17,14 +17,11 @@
 namespace bedrock_reach {
 namespace {
 
-std::string read_capped_text(const std::string& path) {
+/// An SDK config or credentials file (small by nature); empty when absent, unreadable or over
+/// 1 MiB (the credential chain then says why).
+std::string read_sdk_file(const std::string& path) {
   if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::string out(1 << 20, '\0');  // the SDKs' files are small; cap what a hostile one costs
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  return out;
+  return read_text_file(path, 1 << 20).value_or("");
 }
 
 double ms_since(TimePoint start) {
@@ -70,11 +67,11 @@ void CheckRun::start() {
   ca_bundle_ = env.get("AWS_CA_BUNDLE").value_or("");
   // The application's credential source decides whether STS is on the path (a checked service).
   auto home = env.get("HOME");
-  config_text_ = read_capped_text(
+  config_text_ = read_sdk_file(
       env.get("AWS_CONFIG_FILE").value_or(home ? *home + "/.aws/config" : std::string()));
   credentials_text_ =
-      read_capped_text(env.get("AWS_SHARED_CREDENTIALS_FILE")
-                           .value_or(home ? *home + "/.aws/credentials" : std::string()));
+      read_sdk_file(env.get("AWS_SHARED_CREDENTIALS_FILE")
+                        .value_or(home ? *home + "/.aws/credentials" : std::string()));
   plan_ = plan_credentials(env, config_text_, credentials_text_);
 
   if (request_.region && !set_region(*request_.region)) return;

@@ -10,12 +10,12 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "aws/credential_parse.hpp"
 #include "aws/credentials_chain.hpp"
 #include "aws/ec2_request.hpp"
+#include "fs/text_file.hpp"
 
 extern char** environ;
 
@@ -26,15 +26,13 @@ using Kind = CredentialStep::Kind;
 constexpr std::size_t kMaxFile = 64 * 1024;
 constexpr std::size_t kMaxReply = 256 * 1024;
 
-std::optional<std::string> read_small(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string out(kMaxFile, '\0');
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' '))
-    out.pop_back();
-  return out;
+/// A token file's content without its trailing line end; nullopt when unreadable or over the cap.
+std::optional<std::string> read_token_file(const std::string& path) {
+  auto text = read_text_file(path, kMaxFile);
+  if (!text) return std::nullopt;
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r' || text->back() == ' '))
+    text->pop_back();
+  return std::move(*text);
 }
 
 std::string describe(const CredentialStep& s) {
@@ -136,7 +134,7 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
     }
     HttpRequest r = base_request("GET", s.url);
     if (!s.auth_token_file.empty()) {
-      auto token = read_small(s.auth_token_file);
+      auto token = read_token_file(s.auth_token_file);
       if (!token) return fail("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", describe(s));
       r.headers.emplace_back("Authorization", *token);
     } else if (!s.auth_token.empty()) {
@@ -196,7 +194,7 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
   }
 
   void web_identity(std::size_t i, const CredentialStep& s) {
-    auto token = read_small(s.token_file);
+    auto token = read_token_file(s.token_file);
     if (!token || token->empty()) {
       return fail("cannot read the web identity token file " + s.token_file, describe(s));
     }
@@ -222,7 +220,7 @@ class FetchRun : public std::enable_shared_from_this<FetchRun> {
            !ec && it != std::filesystem::directory_iterator() && seen < 200; it.increment(ec)) {
         ++seen;
         if (it->path().extension() != ".json") continue;
-        if (auto text = read_small(it->path().string())) {
+        if (auto text = read_token_file(it->path().string())) {
           token = parse_sso_cache(*text, s.sso_start_url, std::chrono::system_clock::now());
           if (token) break;
         }

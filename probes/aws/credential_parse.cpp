@@ -121,8 +121,15 @@ Result<Credentials> parse_sso_role_credentials(std::string_view json) {
                         string_field(rc, "sessionToken"), "", "SSO role credentials");
   if (!keys) return keys;
   if (rc.is_object() && rc.contains("expiration") && rc["expiration"].is_number_integer()) {
-    keys->expiration = std::chrono::system_clock::time_point(
-        std::chrono::milliseconds(rc["expiration"].get<long long>()));
+    // Epoch milliseconds. system_clock counts 64-bit nanoseconds and ends in 2262: a hostile
+    // value past that overflowed it (found by fuzz_credentials). Judgeable times lie in
+    // 1970..2200, as parse_iso8601_utc holds them.
+    constexpr long long kMaxMillis = 7'258'118'400'000LL;  // 2200-01-01T00:00:00Z
+    long long millis = rc["expiration"].get<long long>();
+    if (millis < 0 || millis > kMaxMillis) {
+      return make_error(ErrorKind::parse, "SSO role credentials: expiration out of range");
+    }
+    keys->expiration = std::chrono::system_clock::time_point(std::chrono::milliseconds(millis));
   }
   return keys;
 }

@@ -1,9 +1,10 @@
 #include "aws/credentials_chain.hpp"
 
-#include <fstream>
+#include <string>
 
 #include "aws/imds_parse.hpp"
 #include "bedrock_reach/probe.hpp"
+#include "fs/text_file.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -16,17 +17,6 @@ std::string_view trim(std::string_view s) {
   if (first == std::string_view::npos) return {};
   auto last = s.find_last_not_of(" \t\r\n");
   return s.substr(first, last - first + 1);
-}
-
-enum class FileRead { ok, missing, too_large };
-
-FileRead read_capped(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return FileRead::missing;
-  out.resize(kMaxFileBytes + 1);
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  return out.size() > kMaxFileBytes ? FileRead::too_large : FileRead::ok;
 }
 
 bool expired(const Credentials& c, std::chrono::system_clock::time_point now) {
@@ -140,15 +130,15 @@ CredentialsResult resolve_credentials(const Environment& env,
   bool profile_found = false;
   for (const Source& source : sources) {
     if (!source.path || source.path->empty()) continue;
-    std::string text;
-    FileRead read = read_capped(*source.path, text);
-    if (read == FileRead::missing) continue;
-    if (read == FileRead::too_large) {
-      result.notes.push_back(std::string(source.label) + ": " + *source.path +
-                             " is larger than 1 MiB; skipped");
+    auto text = read_text_file(*source.path, kMaxFileBytes);
+    if (!text) {
+      if (text.error().kind == ErrorKind::too_large) {
+        result.notes.push_back(std::string(source.label) + ": " + *source.path +
+                               " is larger than 1 MiB; skipped");
+      }
       continue;
     }
-    if (auto keys = parse_profile_keys(text, profile, source.config_syntax)) {
+    if (auto keys = parse_profile_keys(*text, profile, source.config_syntax)) {
       profile_found = true;
       Credentials c;
       c.access_key_id = keys->access_key_id;

@@ -5,7 +5,7 @@
 
 #include "bedrock_reach/ip.hpp"
 #include "bedrock_reach/strings.hpp"
-#include "dns/text_file.hpp"
+#include "fs/text_file.hpp"
 
 namespace bedrock_reach {
 namespace {

@@ -2,7 +2,6 @@
 # that includes ares.h).
 target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/targets.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/text_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/resolv_conf.cpp
   ${CMAKE_CURRENT_LIST_DIR}/hosts_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dns_message.cpp

@@ -1,4 +1,4 @@
-#include "dns/text_file.hpp"
+#include "fs/text_file.hpp"
 
 #include <cerrno>
 #include <cstring>

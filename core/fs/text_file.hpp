@@ -1,6 +1,6 @@
 #pragma once
-// Reads a small local text file (resolv.conf, hosts, nsswitch.conf) with a size cap. Local files
-// only: called before any query starts, never from inside the loop's hot path.
+// Reads a small local text file (resolv.conf, hosts, AWS config and credentials, token files) with
+// a size cap: a hostile or runaway file costs at most the cap. Local files only.
 #include <cstddef>
 #include <string>
 
