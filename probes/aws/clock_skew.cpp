@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "aws/imds_parse.hpp"
 #include "bedrock_reach/probe.hpp"
 
 namespace bedrock_reach {
@@ -25,28 +26,13 @@ std::optional<int> digits(std::string_view s) {
   return value;
 }
 
-std::optional<long long> to_unix(int year, int month, int day, int hour, int minute, int second) {
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
-    return std::nullopt;
-  }
-  std::tm parts{};
-  parts.tm_year = year - 1900;
-  parts.tm_mon = month - 1;
-  parts.tm_mday = day;
-  parts.tm_hour = hour;
-  parts.tm_min = minute;
-  parts.tm_sec = second;
-  return static_cast<long long>(timegm(&parts));
-}
-
 /// "20261204T172820Z" (SigV4's basic ISO 8601).
 std::optional<long long> parse_amz_date(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
   auto y = digits(s.substr(0, 4)), mo = digits(s.substr(4, 2)), d = digits(s.substr(6, 2));
   auto h = digits(s.substr(9, 2)), mi = digits(s.substr(11, 2)), se = digits(s.substr(13, 2));
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-  return to_unix(*y, *mo, *d, *h, *mi, *se);
+  return unix_seconds_utc(*y, *mo, *d, *h, *mi, *se);
 }
 
 std::string utc_text(long long unix_seconds) {
@@ -80,8 +66,8 @@ std::optional<long long> parse_http_date(std::string_view text) {
       text[19] != ':' || text[22] != ':') {
     return std::nullopt;
   }
-  return to_unix(*year, static_cast<int>(month_it - kMonths.begin()) + 1, *day, *hour, *minute,
-                 *second);
+  return unix_seconds_utc(*year, static_cast<int>(month_it - kMonths.begin()) + 1, *day, *hour,
+                          *minute, *second);
 }
 
 std::optional<long long> aws_time_from_refusal(std::string_view body) {

@@ -70,11 +70,18 @@ Result<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view
   if (rest != "Z" && rest != "+00:00" && rest != "z") {
     return make_error(ErrorKind::parse, "ISO-8601 time is not UTC");
   }
+  auto seconds = unix_seconds_utc(year, month, day, hour, minute, second);
+  if (!seconds) return make_error(ErrorKind::parse, "ISO-8601 time out of range");
+  return std::chrono::system_clock::from_time_t(static_cast<std::time_t>(*seconds));
+}
+
+std::optional<long long> unix_seconds_utc(int year, int month, int day, int hour, int minute,
+                                          int second) {
   // system_clock counts nanoseconds in 64 bits: years past 2262 overflow it (found by fuzzing).
   // Credentials and clocks we can judge lie well inside 1970..2200.
   if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
       minute > 59 || second > 60) {
-    return make_error(ErrorKind::parse, "ISO-8601 time out of range");
+    return std::nullopt;
   }
   std::tm tm{};
   tm.tm_year = year - 1900;
@@ -83,8 +90,7 @@ Result<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  std::time_t seconds = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(seconds);
+  return static_cast<long long>(timegm(&tm));
 }
 
 Result<Credentials> parse_imds_role_credentials(std::string_view json, const std::string& role) {

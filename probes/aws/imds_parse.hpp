@@ -3,6 +3,7 @@
 // iam/info and identity documents, ISO-8601 times. Bytes in, values out; no I/O.
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ std::string parse_imds_value(std::string_view body);
 
 /// "2017-05-17T15:09:54Z", with optional fraction and "+00:00"; UTC only.
 Result<std::chrono::system_clock::time_point> parse_iso8601_utc(std::string_view text);
+/// Calendar fields (UTC) to unix seconds; nullopt outside 1970..2200 or for impossible fields.
+std::optional<long long> unix_seconds_utc(int year, int month, int day, int hour, int minute,
+                                          int second);
 
 /// The iam/security-credentials/ROLE document. Code must be "Success" and AccessKeyId,
 /// SecretAccessKey and Token present; errors name the Code but never a value.
