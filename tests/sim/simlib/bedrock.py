@@ -1,11 +1,11 @@
 """The HTTP layer behind each Bedrock TLS listener: answers like the Bedrock front end (aws-reference.md section 6)."""
-import http.server
 import json
 import re
 import urllib.parse
 import uuid
 
 from . import policy, sigv4
+from . import frontend
 
 CORAL = "http://internal.amazon.com/coral/com.amazon.coral.service/"
 BEDROCK_NS = "http://internal.amazon.com/coral/com.amazon.bedrock/"
@@ -101,24 +101,7 @@ def success(action, resource, region):
     return 400, {"message": "The provided model identifier is invalid."}, "ValidationException"
 
 
-class BedrockHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; with Nagle on, a kept-alive connection waits for
-    # the client's delayed ACK (~40 ms) before the body. Real AWS front ends do not stall like that.
-    disable_nagle_algorithm = True
-    server_version = ""
-    sys_version = ""
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def version_string(self):
-        return ""
-
-    def send_header(self, k, v):
-        if k == "Server" and not v:
-            return
-        super().send_header(k, v)
+class BedrockHandler(frontend.AwsHandler):
 
     def _reply(self, status, body, error_type=None, ns=CORAL):
         data = json.dumps(body, separators=(",", ":")).encode()

@@ -6,7 +6,6 @@ RequestLimitExceeded), throttle_first_per_action (first N calls of each action -
 """
 import base64
 import fnmatch
-import http.server
 import json
 import threading
 import time
@@ -15,6 +14,7 @@ import uuid
 from xml.sax.saxutils import escape
 
 from . import accounts, appliances, bedrock, ec2model, prefixlists, sigv4
+from . import frontend
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 # action -> (resources fn, list element, id parameter, NotFound code, id noun, MaxResults bounds)
@@ -238,19 +238,8 @@ class Ec2App:
         return document(action, out, rid)
 
 
-class Ec2Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; with Nagle on, a kept-alive connection waits for
-    # the client's delayed ACK (~40 ms) before the body. Real AWS front ends do not stall like that.
-    disable_nagle_algorithm = True
+class Ec2Handler(frontend.AwsHandler):
     server_version = "AmazonEC2"
-    sys_version = ""
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def version_string(self):
-        return "AmazonEC2"
 
     def _serve(self):
         body = bedrock.read_body(self)

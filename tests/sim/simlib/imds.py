@@ -10,6 +10,8 @@ import socket
 import threading
 import time
 
+from . import frontend
+
 from .creds import iso
 
 ERR_PAGE = ('<?xml version="1.0" encoding="iso-8859-1"?>\n'
@@ -116,19 +118,8 @@ class ImdsState:
         return exp is not None and exp > time.time()
 
 
-class ImdsHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; with Nagle on, a kept-alive connection waits for
-    # the client's delayed ACK (~40 ms) before the body. Real AWS front ends do not stall like that.
-    disable_nagle_algorithm = True
+class ImdsHandler(frontend.AwsHandler):
     server_version = "EC2ws"
-    sys_version = ""
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def version_string(self):
-        return "EC2ws"
 
     def _send(self, code, body, extra=None, ctype="text/plain"):
         if body is None:

@@ -12,13 +12,13 @@ outside the 5-minute window gets 403 SignatureDoesNotMatch "Signature expired: .
 Portal: GET /federation/credentials?role_name=&account_id= with x-amz-sso_bearer_token
 (botocore/data/sso/2019-06-10/service-2.json GetRoleCredentials; UnauthorizedException 401).
 """
-import http.server
 import json
 import urllib.parse
 import uuid
 from xml.sax.saxutils import escape
 
 from . import bedrock, clock, principals, sigv4
+from . import frontend
 from .creds import iso
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -150,22 +150,7 @@ class StsApp:
                 "PackedPolicySize": None, "_who": caller, "_as": p["session_arn"]}
 
 
-class _Base(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # see bedrock.BedrockHandler
-    server_version = ""
-    sys_version = ""
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def version_string(self):
-        return ""
-
-    def send_header(self, k, v):
-        if k == "Server" and not v:
-            return
-        super().send_header(k, v)
+class _Base(frontend.AwsHandler):
 
     def _out(self, status, text, ctype, extra=None):
         data = text.encode()
