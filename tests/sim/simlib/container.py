@@ -22,10 +22,10 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import time
 
 from . import credendpoints, principals
+from .shell import sh
 
 C_PREFIX, R_PREFIX = "brsimc-", "brsimr-"
 NETNS_ETC = "/etc/netns"
@@ -33,11 +33,6 @@ DOCKER_NET = ("172.17.0.1", "172.17.0.2", 16)
 UPLINK = ("100.64.255.1", "100.64.255.2", 30)
 
 
-def _sh(*args, input=None, check=True):
-    r = subprocess.run(list(args), capture_output=True, text=True, input=input)
-    if check and r.returncode != 0:
-        raise RuntimeError("%s failed: %s" % (" ".join(args), r.stderr.strip()))
-    return r
 
 
 def c_ns(inst):
@@ -182,24 +177,24 @@ def build(sc):
     ns, inst = sc["netns"], sc["instance_name"]
     extra = credendpoints.addresses(sc)
     if extra:
-        _sh("ip", "-n", ns, "-batch", "-", input="".join("addr add %s/32 dev lo\n" % a for a in extra))
+        sh("ip", "-n", ns, "-batch", "-", input="".join("addr add %s/32 dev lo\n" % a for a in extra))
     c = sc.get("container")
     if not c:
         return
     cn, rn = c_ns(inst), r_ns(inst)
     for n in (cn, rn):
-        _sh("ip", "netns", "add", n)
+        sh("ip", "netns", "add", n)
     gw, cip, dlen = DOCKER_NET
     up_i, up_r, ulen = UPLINK
-    _sh("ip", "-n", ns, "link", "add", "dkr0", "type", "veth", "peer", "name", "uplink", "netns", rn)
-    _sh("ip", "-n", rn, "link", "add", "docker0", "type", "veth", "peer", "name", "eth0", "netns", cn)
-    _sh("ip", "-n", ns, "-batch", "-", input="addr add %s/%d dev dkr0\nlink set dkr0 up\n" % (up_i, ulen))
-    _sh("ip", "-n", rn, "-batch", "-", input="link set lo up\naddr add %s/%d dev uplink\nlink set uplink up\n"
+    sh("ip", "-n", ns, "link", "add", "dkr0", "type", "veth", "peer", "name", "uplink", "netns", rn)
+    sh("ip", "-n", rn, "link", "add", "docker0", "type", "veth", "peer", "name", "eth0", "netns", cn)
+    sh("ip", "-n", ns, "-batch", "-", input="addr add %s/%d dev dkr0\nlink set dkr0 up\n" % (up_i, ulen))
+    sh("ip", "-n", rn, "-batch", "-", input="link set lo up\naddr add %s/%d dev uplink\nlink set uplink up\n"
         "addr add %s/%d dev docker0\nlink set docker0 up\nroute add default via %s\n" % (up_r, ulen, gw, dlen, up_i))
-    _sh("ip", "-n", cn, "-batch", "-", input="link set lo up\naddr add %s/%d dev eth0\nlink set eth0 up\n"
+    sh("ip", "-n", cn, "-batch", "-", input="link set lo up\naddr add %s/%d dev eth0\nlink set eth0 up\n"
         "route add default via %s\n" % (cip, dlen, gw))
-    _sh("ip", "netns", "exec", rn, "sysctl", "-qw", "net.ipv4.ip_forward=1")
-    _sh("ip", "netns", "exec", rn, "nft", "-f", "-", input=(
+    sh("ip", "netns", "exec", rn, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    sh("ip", "netns", "exec", rn, "nft", "-f", "-", input=(
         "table ip brsim_nat {\n chain post {\n  type nat hook postrouting priority 100; policy accept;\n"
         "  ip saddr 172.17.0.0/16 oifname \"uplink\" masquerade\n }\n}\n"))
     # The instance's simulated security groups and NACLs drop on its output hook (netns.firewall_rules); the
@@ -207,7 +202,7 @@ def build(sc):
     from .netns import firewall_rules
     inbound = [r for r in firewall_rules(sc) if " daddr " in r]
     if inbound:
-        _sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=(
+        sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=(
             "table inet brsim_c {\n chain input {\n  type filter hook input priority 0; policy accept;\n"
             + "".join("  iifname \"dkr0\" %s\n" % r for r in inbound) + " }\n}\n"))
     etc = os.path.join(NETNS_ETC, cn)
@@ -220,13 +215,13 @@ def build(sc):
 
 
 def _pids(n):
-    r = _sh("ip", "netns", "pids", n, check=False)
+    r = sh("ip", "netns", "pids", n, check=False)
     return [int(x) for x in r.stdout.split() if x.isdigit()]
 
 
 def down(inst):
     """Remove the container and forwarding namespaces and end every process in them (what `exec` started)."""
-    names = [l.split()[0] for l in _sh("ip", "netns", "list", check=False).stdout.splitlines() if l.strip()]
+    names = [l.split()[0] for l in sh("ip", "netns", "list", check=False).stdout.splitlines() if l.strip()]
     for n in (c_ns(inst), r_ns(inst)):
         if n in names:
             for attempt in range(30):
@@ -239,7 +234,7 @@ def down(inst):
                     except OSError:
                         pass
                 time.sleep(0.1)
-            _sh("ip", "netns", "del", n, check=False)
+            sh("ip", "netns", "del", n, check=False)
         shutil.rmtree(os.path.join(NETNS_ETC, n), ignore_errors=True)
 
 
@@ -254,7 +249,7 @@ def _alive(pid):
 def orphans():
     """Instance names that only a container or forwarding namespace is left of."""
     out = set()
-    for line in _sh("ip", "netns", "list", check=False).stdout.splitlines():
+    for line in sh("ip", "netns", "list", check=False).stdout.splitlines():
         n = line.split()[0] if line.strip() else ""
         for p in (C_PREFIX, R_PREFIX):
             if n.startswith(p):

@@ -8,6 +8,7 @@ import sys
 import time
 
 from . import container
+from .shell import SimError, sh  # noqa: F401  (SimError: cli.py catches netns.SimError)
 from . import dataplane
 from .scenario import NS_PREFIX
 
@@ -16,15 +17,6 @@ NETNS_ETC = "/etc/netns"
 SIM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-class SimError(Exception):
-    pass
-
-
-def sh(*args, check=True, input=None):
-    r = subprocess.run(list(args), capture_output=True, text=True, input=input)
-    if check and r.returncode != 0:
-        raise SimError("%s failed: %s" % (" ".join(args), r.stderr.strip()))
-    return r
 
 
 def ns_name(inst):
