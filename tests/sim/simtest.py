@@ -54,6 +54,14 @@ def vpcsim(*args, check=True, timeout=120):
     return r
 
 
+def prefixed(name):
+    """The instance name a test uses: PREFIX + name, where PREFIX is $BRSIM_PREFIX, else the legacy
+    $BRSIM_TEST_PREFIX, else $BRSIM_TREE_PREFIX (set by CMake per build tree, tests/e2e/sim_env.cmake), so
+    fidelity tests from two checkouts, or beside scripts/flaky, never share a namespace."""
+    return (os.environ.get("BRSIM_PREFIX") or os.environ.get("BRSIM_TEST_PREFIX")
+            or os.environ.get("BRSIM_TREE_PREFIX", "")) + name
+
+
 def up(name, scenario, *sets):
     args = ["up", scenario, "--as", name]
     for s in sets:
@@ -69,7 +77,7 @@ class SimCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.name = os.environ.get("BRSIM_TEST_PREFIX", "") + (cls.NAME or "t-" + cls.SCENARIO)
+        cls.name = prefixed(cls.NAME or "t-" + cls.SCENARIO)
         cls.sc = up(cls.name, cls.SCENARIO, *cls.SETS)
         cls.ca = cls.sc["env"]["AWS_CA_BUNDLE"]
 

@@ -6,7 +6,7 @@ import subprocess
 import time
 import unittest
 
-from simtest import VPCSIM, main, up, vpcsim
+from simtest import VPCSIM, main, prefixed, up, vpcsim
 
 
 def leftovers(name):
@@ -39,7 +39,7 @@ def ns_pids(name):
 
 class Teardown(unittest.TestCase):
     def test_crash_then_down(self):
-        name = "t-crash"
+        name = prefixed("t-crash")
         sc = up(name, "healthy")
         bg = subprocess.Popen(VPCSIM + ["exec", name, "--", "sleep", "300"])
         deadline = time.time() + 10
@@ -56,7 +56,7 @@ class Teardown(unittest.TestCase):
         self.assertEqual(leftovers(name), [])
 
     def test_killed_up_then_down(self):
-        name = "t-killed"
+        name = prefixed("t-killed")
         p = subprocess.Popen(VPCSIM + ["up", "healthy", "--as", name], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         deadline = time.time() + 15  # kill it mid-way: once the namespace exists, before it is ready
@@ -70,7 +70,7 @@ class Teardown(unittest.TestCase):
         self.assertEqual(leftovers(name), [])
 
     def test_side_by_side(self):
-        a, b = "t-side-a", "t-side-b"
+        a, b = prefixed("t-side-a"), prefixed("t-side-b")
         try:
             up(a, "healthy")
             up(b, "private-dns-off")
