@@ -28,6 +28,13 @@ constexpr std::array kCatalog = {
         "DNS_NOT_ENDPOINT", C, "dns",
         "Private answers that are not this VPC's endpoint network interfaces",
         "Remove stale /etc/hosts pins or private hosted zones; point the name at the endpoint"},
+    // Not DNS_NOT_ENDPOINT: from this VPC nothing proves or disproves a centralised endpoint.
+    CatalogEntry{
+        "DNS_OUTSIDE_VPC", W, "dns",
+        "Private answers outside this VPC: an endpoint in a hub VPC or on premises, or a "
+        "stale record, which this VPC's API cannot tell apart",
+        "Hub design: route the hub's CIDR over the transit gateway or peering and admit "
+        "this VPC in the hub endpoint's security group; otherwise remove the stale record"},
     CatalogEntry{"DNS_RESOLVER_MISMATCH", W, "dns",
                  "The host's resolver and the Amazon resolver return different answers",
                  "Make the custom DNS server forward amazonaws.com to the Amazon resolver (VPC+2)"},

@@ -212,15 +212,15 @@ std::vector<Finding> dns_findings(const NameResolution& resolution, const Classi
       Finding finding;
       if (in_vpc_not_eni.empty()) {
         // Only private addresses outside this VPC: endpoints in a hub VPC (over TGW or peering)
-        // or on-premises are supported architectures, so this is a warning, not a failure.
+        // or on premises are supported designs that this VPC's API cannot see, so this is not
+        // evidence against them (DNS_NOT_ENDPOINT) but a could-not-confirm of its own.
         finding = make_finding(
-            "DNS_NOT_ENDPOINT", service, one_or_empty(foreign_private),
+            "DNS_OUTSIDE_VPC", service, one_or_empty(foreign_private),
             name + " resolves to " + join(foreign_private) +
-                ", private addresses outside this VPC and not this VPC's endpoint: supported if "
-                "they are a centralised endpoint in a hub VPC reached over transit gateway or "
-                "peering; otherwise a stale record",
+                ", private addresses outside this VPC: a centralised endpoint in a hub VPC "
+                "(reached over transit gateway or peering) or on premises, or a stale record; "
+                "the TLS results to these addresses show whether they serve the name",
             evidence);
-        finding.severity = Severity::warning;
       } else {
         finding = make_finding(
             "DNS_NOT_ENDPOINT", service, one_or_empty(private_not_eni),

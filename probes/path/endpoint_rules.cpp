@@ -75,21 +75,15 @@ std::vector<Finding> endpoint_findings(const Topology& topology, const VpcEndpoi
   std::vector<Finding> out;
   const std::string& svc = input.service;
   if (!endpoint) {
-    if (!endpoints_were_listed(topology) || input.endpoints_hidden) return out;
+    // Endpoints centralised in a hub VPC are a supported design: no local endpoint is needed
+    // (DNS_OUTSIDE_VPC and the route findings describe that path), so none is claimed missing.
+    if (!endpoints_were_listed(topology) || input.endpoints_hidden || input.hub_design) return out;
     std::string where = input.vpc_id.empty() ? "this VPC" : input.vpc_id;
-    auto finding =
+    out.push_back(
         make_finding("ENDPOINT_MISSING", svc, "",
                      "no interface endpoint for " + input.service_name + " in " + where,
                      {"DescribeVpcEndpoints listed " + std::to_string(topology.endpoints.size()) +
-                      " endpoint(s), none for " + input.service_name});
-    if (input.hub_design) {
-      // Endpoints centralised in a hub VPC are a supported design: informational only.
-      finding.severity = Severity::info;
-      finding.message +=
-          "; the name resolves to private addresses reached over a transit "
-          "gateway or peering (hub-VPC design)";
-    }
-    out.push_back(std::move(finding));
+                      " endpoint(s), none for " + input.service_name}));
     return out;
   }
 

@@ -9,7 +9,9 @@ foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missi
         tls-expired tls-wrong-name
         # issue 15: real estates ("SCENARIO@variant" runs SCENARIO with the variant's flags)
         shared-vpc no-ec2-endpoint scoped-policy scoped-policy@in-scope scoped-policy@out-of-scope
-        fips pathed-role inspection-route prefix-lists app-endpoint-url)
+        fips pathed-role inspection-route prefix-lists app-endpoint-url
+        # a centralised endpoint in a hub VPC (transit gateway, shared private hosted zone)
+        hub-endpoint)
   add_test(NAME e2e.${scenario}
     COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/scenario_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
   set_tests_properties(e2e.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 180

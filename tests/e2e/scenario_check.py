@@ -88,6 +88,11 @@ EXPECT = {
     "app-endpoint-url": dict(exit=0, paths={"bedrock-runtime": "private-endpoint"},
                              hostnames={"bedrock-runtime": "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime."
                                                            "us-east-1.vpce.amazonaws.com"}),
+    # Hub VPC endpoint over a transit gateway: a supported design the spoke's API cannot see. Not DNS_NOT_ENDPOINT
+    # (no evidence against it) nor ENDPOINT_MISSING (no local endpoint is needed); a warning that says so.
+    "hub-endpoint": dict(exit=1, must=["DNS_OUTSIDE_VPC", "ROUTE_VIA_TGW"],
+                         must_not=["ENDPOINT_MISSING", "DNS_NOT_ENDPOINT", "TLS_CONNECT_TIMEOUT"],
+                         paths={"bedrock-runtime": "transit-gateway"}),
 }
 EXIT_STATUS = {0: "ok", 1: "warning", 2: "critical", 3: "unknown"}
 

@@ -1,5 +1,5 @@
 """Real-estate scenarios (issue 15): shared VPC, no EC2 endpoint, scoped and pathed policies, FIPS, inspection
-routes, prefix lists, endpoint-specific names, and a data plane that follows the routes. Real clients (aws-cli,
+routes, prefix lists, endpoint-specific names, a hub VPC's endpoint, and a data plane that follows the routes. Real clients (aws-cli,
 botocore, dig, curl) read what the simulator serves."""
 import json
 import os
@@ -252,6 +252,23 @@ class AppEndpointUrl(SimCase):
         self.assertIn("ValidationException", r.stderr)
         with open(self.sc["state_dir"] + "/events.log") as f:
             self.assertRegex(f.read(), r'"http", "10\.0\.[123]\.31", "POST", "/model/%s/invoke"' % PROBE)
+
+
+class HubEndpoint(SimCase):
+    """bedrock-runtime's endpoint in a hub VPC: a private hosted zone answers its ENIs, a TGW route leads there, and
+    this VPC's DescribeVpcEndpoints does not list it."""
+    SCENARIO = "hub-endpoint"
+
+    def test_hub_answers_route_and_api(self):
+        hub = self.sc["hub_endpoints"]["bedrock-runtime"]
+        self.assertEqual(sorted(self.dig(RT)), sorted(hub["ips"]))
+        eps, rts = self.awss([["ec2", "describe-vpc-endpoints"], ["ec2", "describe-route-tables"]])
+        self.assertNotIn("com.amazonaws.us-east-1.bedrock-runtime", [e["ServiceName"] for e in eps["VpcEndpoints"]])
+        tgw = [r for t in rts["RouteTables"] for r in t["Routes"] if r.get("TransitGatewayId")]
+        self.assertEqual([(r["DestinationCidrBlock"], r["TransitGatewayId"]) for r in tgw],
+                         [("10.50.0.0/16", "tgw-0a1b2c3d4e5f60789")])
+        for ip in hub["ips"]:
+            self.assertEqual(self.curl(RT, ip)[:2], (0, "403"))  # the hub endpoint serves the name
 
 
 if __name__ == "__main__":

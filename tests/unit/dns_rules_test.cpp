@@ -80,10 +80,15 @@ TEST(DnsRules, Table) {
        {answer("host", Kind::host, "ok", {"10.0.3.99"})},
        known_topology(),
        {"DNS_NOT_ENDPOINT:critical"}},
-      {"hub VPC endpoint over TGW: warning only",
+      // Hub VPC or on premises: not evidence against an endpoint, a could-not-confirm of its own.
+      {"private answer outside the VPC (hub or stale)",
        {answer("host", Kind::host, "ok", {"10.50.1.10"})},
        known_topology(),
-       {"DNS_NOT_ENDPOINT:warning"}},
+       {"DNS_OUTSIDE_VPC:warning"}},
+      {"inside and outside the VPC, neither an endpoint ENI",
+       {answer("host", Kind::host, "ok", {"10.0.3.99", "10.50.1.10"})},
+       known_topology(),
+       {"DNS_NOT_ENDPOINT:critical"}},
       // No evidence that the answer is not the endpoint: DNS_NOT_ENDPOINT (critical by its
       // catalog meaning) is not emitted; the report infers the endpoint from TLS instead.
       {"topology unknown: no DNS_NOT_ENDPOINT",

@@ -140,7 +140,8 @@ class BedrockHandler(frontend.AwsHandler):
         who = role.get("session_arn", "arn:aws:sts::%s:assumed-role/unknown/%s" % (sc["account"], akid))
         ctx = {"account": sc["account"], "role_arn": role.get("arn"), "principal_arn": who,
                "keys": {"aws:PrincipalAccount": sc["account"], "aws:PrincipalArn": role.get("arn"),
-                        "aws:SourceVpc": sc["vpc"]["id"] if info.get("endpoint_id") else None,
+                        # Through a hub VPC's endpoint the request comes from that VPC.
+                        "aws:SourceVpc": (info.get("vpc_id") or sc["vpc"]["id"]) if info.get("endpoint_id") else None,
                         "aws:SourceVpce": info.get("endpoint_id"), "aws:PrincipalType": "AssumedRole"}}
         ctx["keys"] = {k: v for k, v in ctx["keys"].items() if v is not None}
         res_txt = resource if resource != "*" else "*"

@@ -90,6 +90,10 @@ def start(sc, state_dir):
     for svc, ips in list(sc.get("public_addresses", {}).items()) + list(sc.get("public_addresses_v6", {}).items()):
         for ip in ips:
             targets.append((ip, svc, {}))
+    # A hub VPC's endpoint ENIs (scenario "hub_endpoints"), reached over the transit gateway route.
+    for svc, hub in (sc.get("hub_endpoints") or {}).items():
+        for ip in hub["ips"]:
+            targets.append((ip, svc, {"endpoint_id": hub["id"], "vpc_id": hub["vpc_id"], "policy": hub.get("policy")}))
     for ip, svc, extra in targets:
         f = tls_fault(sc, svc, ip)
         chain = pki.cert_for(ca, svc, region, f.get("cert", "good"), f.get("expiring_days"))

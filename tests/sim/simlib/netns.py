@@ -46,6 +46,8 @@ def addresses(sc):
     for key in ("custom_dns", "proxy"):
         if sc.get(key):
             out.append(sc[key]["ip"])
+    for hub in (sc.get("hub_endpoints") or {}).values():
+        out += hub["ips"]
     out += sc.get("extra_addresses", [])
     seen = []
     for a in out:

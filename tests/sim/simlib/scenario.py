@@ -194,6 +194,13 @@ def amazon_records(data):
                           "AAAA": [e["ipv6"] for e in enis if e["ipv6"]] if rt != "ipv4" else []}
         else:
             recs[host] = public_record(data, svc)
+    # Centralised endpoints (scenario "hub_endpoints": {service: [hub ENI ips]}): the endpoint lives in a hub
+    # VPC with private DNS off, and a Route 53 private hosted zone for the full service name, associated with
+    # this VPC, answers the hub endpoint's addresses. AWS: "Centralized access to VPC private endpoints",
+    # https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/
+    # centralized-access-to-vpc-private-endpoints.html (the hosts must use the VPC's Route 53 Resolver).
+    for svc, hub in (data.get("hub_endpoints") or {}).items():
+        recs[service_host(svc, region)] = {"A": list(hub["ips"]), "AAAA": []}
     recs.update(vpce_records(data))
     api = data["ec2_api"]
     # Without an ec2 interface endpoint ("interface_endpoint": false) the Amazon resolver answers the public
