@@ -23,6 +23,7 @@ div.subnet.sev-ok{border-left-color:#2e7d32}div.subnet.sev-warning{border-left-c
 div.subnet.sev-critical{border-left-color:#c62828}div.subnet.host{box-shadow:0 0 0 2px #1565c0}
 span.cell{display:inline-block;margin:2px 4px 0 0;padding:0 6px;border-radius:8px;color:#fff;font-size:12px}
 span.eni{display:inline-block;margin:2px 4px 0 0;padding:0 6px;border:1px dashed #1565c0;border-radius:8px;font-size:12px;color:#1565c0}
+span.id{white-space:nowrap}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 p.note{color:#37474f}
 )css";
@@ -56,7 +57,7 @@ void append_subnet(std::string& out, const AuditVpc& vpc, const SubnetVerdict& s
 }
 
 void append_vpc(std::string& out, const AuditVpc& vpc, const std::string& host) {
-  out += "<h2>" + html_escape(vpc.id) +
+  out += "<h2><code>" + html_escape(vpc.id) + "</code>" +
          "</h2>\n<p>Resolver answer: " + html_escape(vpc.resolver_source) +
          "</p>\n<table class=\"vpc\"><thead><tr>";
   for (const auto& az : vpc.azs) {
@@ -91,10 +92,10 @@ std::string render_audit_html(const AuditReport& report, const RenderOptions& op
       status_upper(report.status) + " " + html_escape(report.region) + "</title><style>";
   out += kStyle;
   out += "</style></head>\n<body>\n<header class=\"status-" + sev(report.status) +
-         "\"><h1>bedrock-reach audit: " + status_upper(report.status) + "</h1><p>" +
+         "\" id=\"audit\"><h1>bedrock-reach audit: " + status_upper(report.status) + "</h1><p>" +
          html_escape(report.region) +
          ", this host's data plane (check): " + status_upper(report.check.status) +
-         "</p></header>\n<main>\n<p class=\"note\">" + html_escape(audit_plane_note(report)) +
+         "</p></header>\n<main>\n<p class=\"note\">" + html_text(audit_plane_note(report)) +
          "</p>\n";
   for (const auto& vpc : report.vpcs) append_vpc(out, vpc, report.host_subnet);
   if (!report.findings.empty()) {
@@ -102,7 +103,7 @@ std::string render_audit_html(const AuditReport& report, const RenderOptions& op
     for (const auto& ordered : order_findings(report.findings)) {
       const Finding& f = *ordered.finding;
       out += "<li><code>" + html_escape(f.code) + "</code> [" +
-             std::string(severity_name(f.severity)) + "] " + html_escape(f.message) + "</li>\n";
+             std::string(severity_name(f.severity)) + "] " + html_text(f.message) + "</li>\n";
     }
     out += "</ul>\n";
   }
