@@ -41,11 +41,12 @@ struct AuditVpc {
   std::vector<std::string> azs;  // sorted
   std::vector<AuditEni> enis;
   std::vector<SubnetVerdict> subnets;  // sorted by AZ, then CIDR
+  std::vector<std::string> gaps;       // reads that failed (Topology::gaps), or why not discovered
 };
 
 struct AuditReport {
   static constexpr int kSchemaVersion = 1;
-  Severity status = Severity::ok;  // the worst subnet's; unknown when no subnet was judged
+  Severity status = Severity::ok;  // the worst subnet's; unknown when a VPC could not be judged
   std::string region;
   std::string evidence = "none";  // api|imds|none, as the check's
   std::string host_subnet;        // the subnet of the host whose data plane `check` shows

@@ -71,7 +71,12 @@ bool subnet_before(const SubnetVerdict& a, const SubnetVerdict& b) {
 
 AuditVpc audit_vpc(const AuditFacts& facts, const AuditVpcFacts& in) {
   AuditVpc vpc{.id = in.vpc_id};
-  if (in.topology == nullptr || !in.topology->vpc) return vpc;
+  if (in.topology != nullptr) vpc.gaps = in.topology->gaps;
+  if (in.topology == nullptr) vpc.gaps.push_back("not discovered: no EC2 API evidence");
+  if (in.topology == nullptr || !in.topology->vpc) {
+    if (in.topology != nullptr) vpc.gaps.push_back("the EC2 API did not describe " + vpc.id);
+    return vpc;
+  }
   const Topology& topology = *in.topology;
   vpc.resolver_source = in.measured != nullptr ? "measured" : "inferred";
   std::vector<PrefixList> prefix_lists;
@@ -125,10 +130,12 @@ AuditReport assemble_audit(const AuditFacts& facts, Report check) {
   report.host_subnet = facts.host_subnet;
   report.findings = facts.findings;
   bool any_subnet = false;
+  bool vpc_unjudged = facts.vpcs.empty();
   Severity worst_subnet = Severity::ok;
   if (facts.region && facts.targets != nullptr) {
     for (const auto& in : facts.vpcs) {
       AuditVpc vpc = audit_vpc(facts, in);
+      vpc_unjudged = vpc_unjudged || in.topology == nullptr || !in.topology->vpc;
       if (in.topology != nullptr && in.topology->vpc) {
         auto vpc_findings = analyze_vpc(*in.topology);
         report.findings.insert(report.findings.end(), vpc_findings.begin(), vpc_findings.end());
@@ -141,9 +148,10 @@ AuditReport assemble_audit(const AuditFacts& facts, Report check) {
     }
   }
   link_causes(report.findings);
-  // The worst subnet decides; VPC-wide problems (DNS attributes, discovery) count too, and no
-  // subnet judged at all is unknown.
+  // The worst subnet decides; VPC-wide problems (DNS attributes, discovery) count too, and a VPC
+  // that could not be judged (or no subnet at all) is unknown.
   report.status = any_subnet ? worst_subnet : Severity::unknown;
+  if (vpc_unjudged) report.status = Severity::unknown;
   for (const auto& finding : report.findings) {
     if (finding.severity != Severity::info && any_subnet)
       report.status = worst(report.status, finding.severity);

@@ -58,8 +58,9 @@ void append_subnet(std::string& out, const AuditVpc& vpc, const SubnetVerdict& s
 
 void append_vpc(std::string& out, const AuditVpc& vpc, const std::string& host) {
   out += "<h2><code>" + html_escape(vpc.id) + "</code>" +
-         "</h2>\n<p>Resolver answer: " + html_escape(vpc.resolver_source) +
-         "</p>\n<table class=\"vpc\"><thead><tr>";
+         "</h2>\n<p>Resolver answer: " + html_escape(vpc.resolver_source) + "</p>\n";
+  for (const auto& gap : vpc.gaps) out += "<p>Not read: " + html_text(gap) + "</p>\n";
+  out += "<table class=\"vpc\"><thead><tr>";
   for (const auto& az : vpc.azs) {
     std::size_t enis = 0;
     for (const auto& eni : vpc.enis) enis += eni.az == az ? 1 : 0;

@@ -94,7 +94,8 @@ json audit_to_json(const AuditReport& report) {
     vpcs.push_back(json{{"id", valid_utf8(vpc.id)},
                         {"resolver", json{{"source", vpc.resolver_source}, {"answers", answers}}},
                         {"azs", text_list(vpc.azs)},
-                        {"endpoint_enis", enis}});
+                        {"endpoint_enis", enis},
+                        {"gaps", text_list(vpc.gaps)}});
     for (const auto& subnet : vpc.subnets)
       subnets.push_back(subnet_json(vpc, subnet, report.host_subnet));
   }

@@ -45,8 +45,9 @@ std::string render_audit_text(const AuditReport& report, const RenderOptions& op
   out += terminal_safe(audit_plane_note(report)) + "\n";
   for (const auto& vpc : report.vpcs) {
     out += "\n" + terminal_safe(vpc.id) + " (resolver answer " + vpc.resolver_source + ")\n";
+    for (const auto& gap : vpc.gaps) out += "  not read: " + terminal_safe(gap) + "\n";
     if (vpc.subnets.empty()) {
-      out += "  no subnets judged (the EC2 API did not describe this VPC: see Findings)\n";
+      out += "  no subnets judged\n";
       continue;
     }
     std::vector<std::vector<std::string>> rows;

@@ -120,6 +120,27 @@ def check_calls(calls, scenario):
     return failures
 
 
+def check_other_vpc(inst, binary, tmp):
+    """--vpc-id: a VPC the API does not know is reported unread (exit 3, unknown), beside the instance's own."""
+    out = os.path.join(tmp, "two.json")
+    run = sim("exec", inst, "--", binary, "audit", "--vpc-id", "vpc-0ffff000011112222", "--vpc-id",
+              "vpc-0a1b2c3d4e5f60718", "--service", "bedrock-runtime", "--format", "json", "-o", out, check=False)
+    if not os.path.exists(out):
+        return [f"--vpc-id run wrote nothing (exit {run.returncode})"]
+    report = json.load(open(out))
+    vpcs = {v["id"]: v for v in report["vpcs"]}
+    failures = []
+    if run.returncode != 3 or report["status"] != "unknown":
+        failures.append(f"--vpc-id with an unknown VPC: exit {run.returncode} {report['status']}, want 3 unknown")
+    unknown = vpcs.get("vpc-0ffff000011112222", {})
+    if not any("InvalidVpcID.NotFound" in g for g in unknown.get("gaps", [])):
+        failures.append(f"unknown VPC's gaps do not say why: {unknown.get('gaps')}")
+    own = [s for s in report["subnets"] if s["vpc_id"] == "vpc-0a1b2c3d4e5f60718"]
+    if len(own) != 7 or vpcs.get("vpc-0a1b2c3d4e5f60718", {}).get("resolver", {}).get("source") != "measured":
+        failures.append(f"--vpc-id own VPC: {len(own)} subnets")
+    return failures + validate("audit-json", out)
+
+
 def main():
     binary, scenario = sys.argv[1], sys.argv[2]
     if os.geteuid() != 0:
@@ -177,6 +198,8 @@ def main():
                 line = next((l for l in text.stdout.splitlines() if l.startswith(subnet_id)), "")
                 if not line or (cause and cause not in line) or status.upper() not in line:
                     failures.append(f"text matrix row for {subnet_id}: {line!r}")
+            if scenario == "vpc-audit":
+                failures += check_other_vpc(inst, binary, tmp)
             for fmt in ("prometheus", "html"):
                 path = os.path.join(tmp, "audit." + fmt)
                 r = sim("exec", inst, "--", binary, "audit", "--format", fmt, "-o", path, check=False)

@@ -80,6 +80,25 @@ TEST(AuditAssemble, NoTopologyIsUnknown) {
   EXPECT_TRUE(r.vpcs.front().subnets.empty());
 }
 
+TEST(AuditAssemble, AVpcNotDescribedMakesTheAuditUnknown) {
+  Facts f;
+  Topology missing;  // the API answered nothing for it (InvalidVpcID.NotFound)
+  missing.gaps = {"ec2:DescribeVpcs: client InvalidVpcID.NotFound after 1 attempt(s)"};
+  AuditFacts facts;
+  facts.region = f.region;
+  facts.targets = &f.targets;
+  facts.vpcs = {AuditVpcFacts{kVpc, &f.fx.topology, &f.measured},
+                AuditVpcFacts{"vpc-0ffff000011112222", &missing, nullptr}};
+  AuditReport r = assemble_audit(facts, Report{});
+  EXPECT_EQ(r.status, Severity::unknown);
+  ASSERT_EQ(r.vpcs.size(), 2u);
+  EXPECT_EQ(r.vpcs[0].subnets.size(), 3u);
+  EXPECT_EQ(r.vpcs[1].gaps.back(), "the EC2 API did not describe vpc-0ffff000011112222");
+  EXPECT_NE(render_audit(r, OutputFormat::text, {})
+                .find("not read: ec2:DescribeVpcs: client InvalidVpcID.NotFound"),
+            std::string::npos);
+}
+
 TEST(AuditAssemble, OtherVpcAnswerIsInferredFromPrivateDns) {
   Facts f;
   AuditReport r = f.audit(false);
