@@ -27,6 +27,8 @@ struct Case {
   bool public_answer = false;  // the resolver answers a public address (private DNS off)
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 Subnet subnet(const char* id, const char* cidr, const char* az) {
   return Subnet{id, kVpc, cidr, {}, az, ""};
 }
