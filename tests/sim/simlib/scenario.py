@@ -85,8 +85,10 @@ def _mac(key):
 
 
 def fill_subnets(data):
-    """Scenario knob "subnet_fill": {"count": N, "cidr": "10.0.128.0/17", "prefixlen": 28, "route_table": KEY|null,
-    "nacl": KEY}: N more subnets carved in order out of "cidr" (which must lie inside the VPC's CIDRs), spread over
+    """Scenario knob "subnet_fill": {"count": N, "cidr": "10.0.32.0/19", "prefixlen": 28, "route_table": KEY|null,
+    "nacl": KEY}: N more subnets carved in order out of "cidr" (inside the VPC's CIDRs and clear of the other
+    subnets, which must not overlap; /28 is the smallest subnet AWS allows: EC2 API reference, CreateSubnet,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html), spread over
     the AZs of the scenario's own subnets, with deterministic ids. Each is associated with the NACL "nacl" (AWS
     associates every subnet with exactly one network ACL, the default one unless another is chosen: VPC user guide,
     "Control subnet traffic with network access control lists",
