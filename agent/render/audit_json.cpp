@@ -142,7 +142,8 @@ std::string audit_plane_note(const AuditReport& report) {
   std::string note =
       "Configuration-plane analysis: no packet was sent from the other subnets; each is judged "
       "from the EC2 configuration (route table, NACLs, endpoint security groups, endpoint ENIs "
-      "per AZ) with the same rules as check.";
+      "per AZ) with the same rules as check. Instances' own security groups (egress, and SG "
+      "references in endpoint rules) depend on each instance and are named, not judged.";
   bool measured = false, inferred = false;
   for (const auto& vpc : report.vpcs) {
     measured = measured || vpc.resolver_source == "measured";
