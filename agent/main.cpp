@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/cmd_agent.hpp"
+#include "cli/cmd_audit.hpp"
 #include "cli/cmd_check.hpp"
 #include "cli/cmd_config.hpp"
 #include "cli/common.hpp"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
                  "TOML config file (default /etc/bedrock-reach/config.toml when present)");
   RunState state;
   setup_check_command(app, config_source, state);
+  setup_audit_command(app, config_source, state);
   setup_agent_command(app, config_source, state);
   setup_config_command(app, config_source, state);
   setup_completion_command(app, state);  // last: it walks the others

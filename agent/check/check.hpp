@@ -43,6 +43,10 @@ struct CheckRequest {
   std::function<void(std::string_view phase, double elapsed_ms, std::size_t done,
                      std::size_t total)>
       progress;
+  /// Audit (issue 20): EC2 discovery reads the instance's VPC as a whole (every subnet, route
+  /// table and NACL, once per action) and each of these other VPCs the same way.
+  bool vpc_wide_discovery = false;
+  std::vector<std::string> other_vpcs;
 };
 
 /// Runs the whole check on one event loop under config.timeout_ms; never throws for network

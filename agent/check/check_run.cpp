@@ -267,6 +267,7 @@ void CheckRun::start_topology() {
   }
   DiscoveryInput input;
   input.identity = *identity;
+  input.vpc_wide = request_.vpc_wide_discovery;
   for (const auto& target : targets_) {
     input.service_names.push_back(region_->privatelink_service_name(endpoint_service(target)));
   }
@@ -278,6 +279,7 @@ void CheckRun::start_topology() {
   // "could not check"), instead of CHECK_DEADLINE cutting the whole check.
   Millis reserve = std::clamp(Millis(request_.config.timeout_ms / 10), Millis(50), Millis(300));
   ProbeContext discovery_ctx{loop_, ctx_.deadline - reserve, log_};
+  start_other_topologies(input, options, discovery_ctx);
   probe_topology(
       discovery_ctx, limited_, TopologyRequest{options, *credentials_->credentials, input},
       [this](ProbeOutcome<Topology> outcome) {
@@ -299,6 +301,25 @@ void CheckRun::start_topology() {
         }
         log_.debug("discovery: done after {:.1f} ms", discovery_ms_);
       });
+}
+
+void CheckRun::start_other_topologies(const DiscoveryInput& base, const Ec2Options& options,
+                                      const ProbeContext& discovery_ctx) {
+  const MacInfo* mac = base.identity.primary();
+  for (const auto& vpc_id : request_.other_vpcs) {
+    if ((mac != nullptr && vpc_id == mac->vpc_id) || other_topologies_.count(vpc_id) != 0) continue;
+    DiscoveryInput input = base;
+    input.vpc_id = vpc_id;
+    input.vpc_wide = true;
+    other_topologies_[vpc_id] = ProbeOutcome<Topology>{};
+    ++other_topologies_pending_;
+    ProbeContext ctx = discovery_ctx;
+    probe_topology(ctx, limited_, TopologyRequest{options, *credentials_->credentials, input},
+                   [this, vpc_id](ProbeOutcome<Topology> outcome) {
+                     --other_topologies_pending_;
+                     other_topologies_[vpc_id] = std::move(outcome);
+                   });
+  }
 }
 
 void CheckRun::start_tls_for_ready_answers() {
@@ -365,13 +386,13 @@ void CheckRun::report_progress() {
 bool CheckRun::finished() const {
   if (!fatal_.empty()) return true;
   return instance_done_ && !credentials_pending_ && dns_started_ && dns_pending_ == 0 &&
-         !topology_pending_ && tls_pending_ == 0;
+         !topology_pending_ && other_topologies_pending_ == 0 && tls_pending_ == 0;
 }
 
 void CheckRun::finish_after_deadline() {
   if (!instance_done_) cut_steps_.push_back("instance metadata");
   if (dns_pending_ > 0) cut_steps_.push_back("dns");
-  if (topology_pending_) cut_steps_.push_back("EC2 discovery");
+  if (topology_pending_ || other_topologies_pending_ > 0) cut_steps_.push_back("EC2 discovery");
   // Cancelling completes every outstanding exchange through its callback; probes with their own
   // deadline timers fire on the next iterations, so give the loop a short grace to settle.
   limited_.cancel_all();

@@ -36,6 +36,18 @@ class CheckRun {
   CheckRun(const CheckRequest& request, EventLoop& loop, HttpClient& http, spdlog::logger& log);
   Report run();
 
+  // What the run learned, for the audit (valid after run()).
+  const std::optional<Topology>& topology() const { return topology_; }
+  const std::vector<Finding>& topology_findings() const { return topology_findings_; }
+  /// Other VPCs' discoveries (CheckRequest::other_vpcs), by VPC id.
+  const std::map<std::string, ProbeOutcome<Topology>>& other_topologies() const {
+    return other_topologies_;
+  }
+  const std::map<std::string, NameResolution>& resolutions() const { return resolutions_; }
+  const std::vector<Target>& targets() const { return targets_; }
+  const std::optional<Region>& region() const { return region_; }
+  const InstanceContext& instance() const { return instance_; }
+
  private:
   struct TlsKey {
     std::string service;
@@ -54,6 +66,8 @@ class CheckRun {
   void start_credentials();
   void on_credentials_ready();
   void start_topology();
+  void start_other_topologies(const DiscoveryInput& base, const Ec2Options& options,
+                              const ProbeContext& discovery_ctx);
   void start_tls_for_ready_answers();
   void start_tls(const Target& target, const std::string& address, bool via_proxy);
   bool finished() const;
@@ -101,6 +115,8 @@ class CheckRun {
   std::optional<Topology> topology_;
   std::vector<Finding> topology_findings_;
   double discovery_ms_ = 0;
+  std::map<std::string, ProbeOutcome<Topology>> other_topologies_;
+  int other_topologies_pending_ = 0;
 
   std::map<TlsKey, ProbeOutcome<TlsResult>> tls_;
   std::set<TlsKey> tls_started_;

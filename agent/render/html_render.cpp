@@ -67,41 +67,6 @@ std::string badge(Severity s) {
 
 std::string dash(std::string_view text) { return text.empty() ? "&#8211;" : html_escape(text); }
 
-// Escaped text whose AWS IDs (vpce-0b1a2c3d4e5f60002, eni-..., sg-..., i-...) never break at
-// their hyphen: each is wrapped in a no-wrap span. Escaping leaves [a-z0-9-] untouched, so the
-// IDs are found in the escaped text.
-std::string html_text(std::string_view text) {
-  const std::string escaped = html_escape(text);
-  auto id_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  };
-  auto is_id = [](std::string_view token) {
-    const auto dash = token.find('-');
-    if (dash == std::string_view::npos || dash == 0 || dash > 8) return false;
-    const std::string_view tail = token.substr(dash + 1);
-    return tail.size() >= 8 && tail.size() <= 17 &&
-           tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-  };
-  std::string out;
-  size_t i = 0;
-  while (i < escaped.size()) {
-    if (!id_char(escaped[i])) {
-      out += escaped[i++];
-      continue;
-    }
-    size_t end = i;
-    while (end < escaped.size() && id_char(escaped[end])) ++end;
-    const std::string_view token(escaped.data() + i, end - i);
-    if (is_id(token)) {
-      out.append("<span class=\"id\">").append(token).append("</span>");
-    } else {
-      out.append(token);
-    }
-    i = end;
-  }
-  return out;
-}
-
 // IDs in <code>, which never wraps: an ID broken across lines reads as two.
 std::string code_or_dash(std::string_view text) {
   return text.empty() ? "&#8211;" : "<code>" + html_escape(text) + "</code>";

@@ -90,6 +90,8 @@ json service_to_json(const ServiceResult& s) {
               {"addresses", addresses}};
 }
 
+}  // namespace
+
 json finding_to_json(const Finding& f) {
   return json{{"code", text(f.code)},
               {"severity", std::string(severity_name(f.severity))},
@@ -100,8 +102,6 @@ json finding_to_json(const Finding& f) {
               {"evidence", text_list(f.evidence)},
               {"caused_by", text_list(f.caused_by)}};
 }
-
-}  // namespace
 
 json report_to_json(const Report& report) { return report_to_json(report, true); }
 

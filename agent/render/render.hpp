@@ -51,6 +51,8 @@ std::string render_report(const Report& report, OutputFormat format, const Rende
 /// The JSON contract (design.md, docs/report.schema.json). Every string is valid UTF-8, so
 /// dump() never throws; non-finite numbers become 0.
 nlohmann::json report_to_json(const Report& report);
+/// One finding as the JSON contract writes it (also the audit's).
+nlohmann::json finding_to_json(const Finding& finding);
 /// Without `services` (an empty array) when with_services is false: render_json streams them.
 nlohmann::json report_to_json(const Report& report, bool with_services);
 

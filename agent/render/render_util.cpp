@@ -133,6 +133,41 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// Escaped text whose AWS IDs (vpce-0b1a2c3d4e5f60002, eni-..., sg-..., i-...) never break at
+// their hyphen: each is wrapped in a no-wrap span. Escaping leaves [a-z0-9-] untouched, so the
+// IDs are found in the escaped text.
+std::string html_text(std::string_view text) {
+  const std::string escaped = html_escape(text);
+  auto id_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  auto is_id = [](std::string_view token) {
+    const auto dash = token.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 8) return false;
+    const std::string_view tail = token.substr(dash + 1);
+    return tail.size() >= 8 && tail.size() <= 17 &&
+           tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < escaped.size()) {
+    if (!id_char(escaped[i])) {
+      out += escaped[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < escaped.size() && id_char(escaped[end])) ++end;
+    const std::string_view token(escaped.data() + i, end - i);
+    if (is_id(token)) {
+      out.append("<span class=\"id\">").append(token).append("</span>");
+    } else {
+      out.append(token);
+    }
+    i = end;
+  }
+  return out;
+}
+
 std::string prometheus_label_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

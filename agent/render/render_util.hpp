@@ -16,6 +16,9 @@ std::string valid_utf8(std::string_view text);
 std::string terminal_safe(std::string_view text);
 /// For HTML text and attribute values: valid UTF-8 with & < > " ' escaped.
 std::string html_escape(std::string_view text);
+/// html_escape, with every AWS ID (vpce-..., eni-..., sg-..., i-...) in a no-wrap
+/// <span class="id">, so it never breaks at its hyphen.
+std::string html_text(std::string_view text);
 /// For a Prometheus label value: valid UTF-8 with \ " and newline escaped.
 std::string prometheus_label_escape(std::string_view text);
 /// A metric name prefix with every character outside [a-zA-Z0-9_:] replaced by '_'

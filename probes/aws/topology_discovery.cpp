@@ -49,14 +49,18 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   void start() {
     auto self = shared_from_this();
     const MacInfo* mac = input_.identity.primary();
-    if (mac == nullptr || mac->vpc_id.empty()) {
+    bool own_vpc = mac != nullptr && !mac->vpc_id.empty() &&
+                   (input_.vpc_id.empty() || input_.vpc_id == mac->vpc_id);
+    if (!own_vpc && input_.vpc_id.empty()) {
       topology_.gaps.push_back("no VPC id from instance metadata: nothing to look up");
       loop_.add_timer(loop_.now(), [self] { self->finish(false); });
       return;
     }
-    vpc_id_ = mac->vpc_id;
-    subnet_id_ = mac->subnet_id;
-    instance_sgs_ = mac->security_group_ids;
+    vpc_id_ = own_vpc ? mac->vpc_id : input_.vpc_id;
+    if (own_vpc) {
+      subnet_id_ = mac->subnet_id;
+      instance_sgs_ = mac->security_group_ids;
+    }
     deadline_timer_ = loop_.add_timer(deadline_, [self] {
       self->deadline_timer_ = 0;
       self->finish(true);
@@ -103,6 +107,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   }
 
   void issue_level_one() {
+    if (input_.vpc_wide) return issue_vpc_wide();
     auto self = shared_from_this();
     {
       QueryParams p;
@@ -169,6 +174,40 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
                                 self->issue_prefix_lists();
                               });
     }
+    issue_vpc_reads();
+  }
+
+  /// Audit: one read per action for the whole VPC (pagination only); see DiscoveryInput.
+  void issue_vpc_wide() {
+    auto self = shared_from_this();
+    auto vpc_filter = [this] {
+      QueryParams p;
+      add_ec2_filter(p, 1, "vpc-id", {vpc_id_});
+      return p;
+    };
+    describe<VpcEndpoint>("DescribeVpcEndpoints", vpc_filter(), &parse_describe_vpc_endpoints,
+                          [self](std::vector<VpcEndpoint> endpoints) {
+                            merge_by_id(self->topology_.endpoints, std::move(endpoints));
+                            self->issue_endpoint_details();
+                          });
+    describe<RouteTable>("DescribeRouteTables", vpc_filter(), &parse_describe_route_tables,
+                         [self](std::vector<RouteTable> tables) {
+                           merge_by_id(self->topology_.route_tables, std::move(tables));
+                           self->issue_prefix_lists();
+                         });
+    describe<NetworkAcl>("DescribeNetworkAcls", vpc_filter(), &parse_describe_network_acls,
+                         [self](std::vector<NetworkAcl> acls) {
+                           merge_by_id(self->topology_.network_acls, std::move(acls));
+                         });
+    describe<Subnet>("DescribeSubnets", vpc_filter(), &parse_describe_subnets,
+                     [self](std::vector<Subnet> subnets) {
+                       merge_by_id(self->topology_.subnets, std::move(subnets));
+                     });
+    issue_vpc_reads();
+  }
+
+  void issue_vpc_reads() {
+    auto self = shared_from_this();
     {
       QueryParams vpc;
       add_ec2_list(vpc, "VpcId", {vpc_id_});
@@ -239,6 +278,13 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
     enis = minus(enis, {});
     subnets = minus(subnets, {subnet_id_});
     groups = minus(groups, instance_sgs_);
+    if (input_.vpc_wide) {
+      subnets.clear();  // every subnet and NACL of the VPC is read already
+      groups = minus(instance_sgs_, {});
+      for (const auto& e : topology_.endpoints) {
+        for (const auto& id : minus(e.group_ids, groups)) groups.push_back(id);
+      }
+    }
     if (!enis.empty()) {
       // A filter, not NetworkInterfaceId.N: one deleted ENI would fail the whole ID call.
       QueryParams p;

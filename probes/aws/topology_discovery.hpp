@@ -18,6 +18,13 @@ namespace bedrock_reach {
 struct DiscoveryInput {
   InstanceIdentity identity;               // the primary MAC gives VPC, subnet and SGs
   std::vector<std::string> service_names;  // com.amazonaws.us-east-1.bedrock-runtime ...
+  // Audit (issue 20): every subnet, route table and NACL of the VPC, each action read once with
+  // a vpc-id filter (paginated), never per subnet; every endpoint of the VPC in one read, and the
+  // endpoint and instance SGs in one read after it.
+  bool vpc_wide = false;
+  // Another VPC than the instance's (audit --vpc-id); empty: the instance's. The instance's
+  // subnet and SGs are not looked up in another VPC.
+  std::string vpc_id;
 };
 
 struct TopologyRequest {

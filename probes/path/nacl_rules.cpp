@@ -30,6 +30,36 @@ bool entry_matches(const NaclEntry& entry, const NaclFlow& flow, const IpAddress
   return *entry.port_from <= port && port <= *entry.port_to;
 }
 
+// The rule that decides `port` for every address of flow.peer_range (see NaclFlow): the first
+// rule containing the whole range, unless a deny for part of the range came before it.
+void decide_for_range(const std::vector<const NaclEntry*>& ordered, const NaclFlow& flow, int port,
+                      NaclSegment& segment) {
+  const IpPrefix& range = *flow.peer_range;
+  bool v4 = range.family() == IpFamily::v4;
+  const NaclEntry* partial_deny = nullptr;
+  for (const auto* entry : ordered) {
+    if (entry->egress != flow.egress || !is_tcp_or_all(entry->protocol)) continue;
+    if (!covers_all_ports(*entry) && !(*entry->port_from <= port && port <= *entry->port_to))
+      continue;
+    auto prefix = IpPrefix::parse(v4 ? entry->cidr : entry->ipv6_cidr, /*allow_host_bits=*/true);
+    if (!prefix || prefix->family() != range.family()) continue;
+    bool allow = iequals(entry->rule_action, "allow");
+    if (prefix->contains(range)) {
+      const NaclEntry* decider = allow && partial_deny ? partial_deny : entry;
+      segment.allowed = allow && partial_deny == nullptr;
+      segment.rule_number = decider->rule_number;
+      segment.rule_cidr = v4 ? decider->cidr : decider->ipv6_cidr;
+      return;
+    }
+    if (!allow && partial_deny == nullptr && range.contains(*prefix)) partial_deny = entry;
+  }
+  // Only the implicit "*" rule is left: it denies.
+  if (partial_deny != nullptr) {
+    segment.rule_number = partial_deny->rule_number;
+    segment.rule_cidr = v4 ? partial_deny->cidr : partial_deny->ipv6_cidr;
+  }
+}
+
 std::string range_text(int from, int to) {
   return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
 }
@@ -79,12 +109,16 @@ NaclVerdict evaluate_nacl(const NetworkAcl& acl, const NaclFlow& flow) {
     NaclSegment segment;
     segment.port_from = *it;
     segment.port_to = *std::next(it) - 1;
-    for (const auto* entry : ordered) {
-      if (!entry_matches(*entry, flow, peer, segment.port_from)) continue;
-      segment.allowed = iequals(entry->rule_action, "allow");
-      segment.rule_number = entry->rule_number;
-      segment.rule_cidr = peer.is_v4() ? entry->cidr : entry->ipv6_cidr;
-      break;
+    if (flow.peer_range) {
+      decide_for_range(ordered, flow, segment.port_from, segment);
+    } else {
+      for (const auto* entry : ordered) {
+        if (!entry_matches(*entry, flow, peer, segment.port_from)) continue;
+        segment.allowed = iequals(entry->rule_action, "allow");
+        segment.rule_number = entry->rule_number;
+        segment.rule_cidr = peer.is_v4() ? entry->cidr : entry->ipv6_cidr;
+        break;
+      }
     }
     if (!verdict.segments.empty()) {
       auto& last = verdict.segments.back();
@@ -121,7 +155,7 @@ std::string describe_nacl_block(const NaclVerdict& verdict, const NaclFlow& flow
     std::string rule = is_default ? std::string("rule * (32767, the default deny)")
                                   : "rule " + std::to_string(segment.rule_number);
     std::string peer =
-        is_default || segment.rule_cidr.empty() ? flow.peer.to_string() : segment.rule_cidr;
+        is_default || segment.rule_cidr.empty() ? flow.peer_text() : segment.rule_cidr;
     parts.push_back(rule + " denies TCP " + range_text(segment.port_from, segment.port_to) +
                     (flow.egress ? " to " : " from ") + peer);
   }

@@ -1,6 +1,7 @@
 #pragma once
 // Network ACL evaluation: stateless, rules in ascending rule-number order, first match wins, and
 // the "*" rule (32767) denies what nothing else matched. Each direction is checked on its own.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ struct NaclFlow {
   IpAddress peer;       // the address outside the subnet the packets go to / come from
   int port_from = 443;  // TCP destination port range of the packets
   int port_to = 443;
+  // The peer is every address of this range (a subnet audited as the source), `peer` unused: a
+  // rule decides for the range only when its CIDR contains all of it; a deny rule for part of
+  // the range that comes first blocks the range (some of its addresses are denied).
+  std::optional<IpPrefix> peer_range;
+  std::string peer_text() const { return peer_range ? peer_range->to_string() : peer.to_string(); }
 };
 
 /// A run of destination ports that the same rule decides.

@@ -29,6 +29,7 @@ struct Resolved {
   bool table_known = false;
   std::string table_note;
   const VpcEndpoint* endpoint = nullptr;
+  std::optional<IpPrefix> source_range;  // audit: the subnet as the source
 };
 
 void add_local_routes(RouteTable& table, const std::vector<std::string>& cidrs) {
@@ -95,8 +96,9 @@ Resolved resolve(const ServicePathInput& in) {
                           primary->subnet_ipv6_cidrs.end());
   }
 
+  if (!in.source_cidr.empty()) r.source_range = IpPrefix::parse(in.source_cidr, true);
   const RouteTable* table = nullptr;
-  if (topo && topo->instance_route_table) {
+  if (topo && topo->instance_route_table && in.source_cidr.empty()) {
     table = &*topo->instance_route_table;
     r.table_note = "route table " + table->id + " (the instance subnet's)";
   } else if (topo) {
@@ -107,7 +109,8 @@ Resolved resolve(const ServicePathInput& in) {
                       [&](const RouteTableAssociation& a) { return a.subnet_id == r.subnet_id; });
       r.table_note = "route table " + table->id +
                      (explicit_assoc ? " (associated with " + r.subnet_id + ")"
-                                     : " (main table of " + r.vpc_id + ")");
+                                     : " (main table of " + r.vpc_id + ")") +
+                     (in.source_cidr.empty() ? "" : " for " + r.subnet_id);
     }
   }
   if (table) {
@@ -270,8 +273,54 @@ void emit_route_issues(const ServicePathInput& in, const Resolved& r,
   }
 }
 
+// Audit: do the endpoint SGs admit TCP 443 from the whole subnet? By CIDR, or only from
+// instances carrying a referenced group (then it depends on the instance's SG: a warning).
+void subnet_ingress(const ServicePathInput& in, const Resolved& r, const AddressFacts& facts,
+                    const std::vector<std::string>& eni_groups, const std::string& target,
+                    std::vector<Finding>& out, std::optional<SourceAdmission>& admission) {
+  const IpPrefix& range = *r.source_range;
+  SgFlow flow{eni_groups, range.address(), {}, 443, false, range, true};
+  SgVerdict v = check_security_groups(r.topology->security_groups, flow, in.prefix_lists);
+  bool all_missing = v.undescribed_groups.size() == eni_groups.size();
+  std::string verdict = v.result == RuleCheck::allowed   ? "allowed"
+                        : v.result == RuleCheck::blocked ? "blocked"
+                                                         : "unknown";
+  if (!admission) admission = SourceAdmission{verdict, v.allowing_rule, {}, {}};
+  SourceAdmission& a = *admission;
+  if (verdict == "blocked" || (verdict == "unknown" && a.by_cidr == "allowed")) {
+    a.by_cidr = verdict;
+    a.cidr_rule.clear();
+  }
+  for (const auto& rule : v.group_rules)
+    if (!strings::contains(a.group_rules, rule)) a.group_rules.push_back(rule);
+  for (const auto& group : v.admitting_groups)
+    if (!strings::contains(a.groups, group)) a.groups.push_back(group);
+  std::string source = r.subnet_id + " (" + range.to_string() + ")";
+  if (v.result == RuleCheck::blocked) {
+    std::string message = "endpoint security groups " + join(eni_groups, ", ") + " of " + target +
+                          " admit no TCP 443 from the CIDR of subnet " + source;
+    auto f = make_finding("SG_INGRESS_BLOCKS", in.service, facts.ip, message, v.rules_seen);
+    if (!v.admitting_groups.empty()) {
+      // Only group references admit it: instances carrying one of them get through.
+      f.severity = Severity::warning;
+      f.message += "; only instances in " + join(v.admitting_groups, ", ") +
+                   " are admitted (depends on the instance's SG)";
+    }
+    out.push_back(std::move(f));
+  } else if (v.result == RuleCheck::unknown && !all_missing) {
+    auto f =
+        make_finding("SG_INGRESS_BLOCKS", in.service, facts.ip,
+                     "could not check that endpoint security groups " + join(eni_groups, ", ") +
+                         " admit TCP 443 from subnet " + source + ": " + v.why_unknown,
+                     v.rules_seen);
+    f.severity = Severity::warning;
+    out.push_back(std::move(f));
+  }
+}
+
 void sg_findings(const ServicePathInput& in, const Resolved& r, const AddressFacts& facts,
-                 const IpAddress& address, bool endpoint_eni, std::vector<Finding>& out) {
+                 const IpAddress& address, bool endpoint_eni, std::vector<Finding>& out,
+                 std::optional<SourceAdmission>& admission) {
   const Topology* topo = r.topology;
   if (!topo || topo->security_groups.empty()) return;
   std::string target = facts.ip + (facts.eni_id.empty() ? "" : " (" + facts.eni_id + ")");
@@ -296,6 +345,10 @@ void sg_findings(const ServicePathInput& in, const Resolved& r, const AddressFac
   if (!endpoint_eni) return;
   std::vector<std::string> eni_groups = facts.eni_groups;
   if (eni_groups.empty() && r.endpoint) eni_groups = r.endpoint->group_ids;
+  if (r.source_range) {
+    if (!eni_groups.empty()) subnet_ingress(in, r, facts, eni_groups, target, out, admission);
+    return;
+  }
   const std::string& source_text = address.is_v4() ? r.ip4 : r.ip6;
   auto source = IpAddress::parse(source_text);
   if (eni_groups.empty() || !source) return;
@@ -355,7 +408,7 @@ void nacl_findings(const ServicePathInput& in, const Resolved& r, const AddressF
   int eph_from = in.ephemeral_port_from;
   int eph_to = in.ephemeral_port_to;
   if (const NetworkAcl* acl = nacl_for_subnet(topo->network_acls, r.subnet_id, r.vpc_id)) {
-    std::string role = "instance subnet " + r.subnet_id;
+    std::string role = (r.source_range ? "subnet " : "instance subnet ") + r.subnet_id;
     check_nacl_flow(*acl, NaclFlow{true, address, 443, 443}, "NACL_BLOCKS_OUTBOUND", role, blocks);
     check_nacl_flow(*acl, NaclFlow{false, address, eph_from, eph_to}, "NACL_BLOCKS_RETURN", role,
                     blocks);
@@ -365,13 +418,14 @@ void nacl_findings(const ServicePathInput& in, const Resolved& r, const AddressF
                             std::any_of(topo->subnets.begin(), topo->subnets.end(),
                                         [&](const Subnet& s) { return s.id == facts.eni_subnet; }));
   auto source = IpAddress::parse(address.is_v4() ? r.ip4 : r.ip6);
+  if (r.source_range) source = r.source_range->address();
   if (eni_subnet_in_vpc && source) {
     if (const NetworkAcl* acl = nacl_for_subnet(topo->network_acls, facts.eni_subnet, r.vpc_id)) {
       std::string role = "endpoint subnet " + facts.eni_subnet;
-      check_nacl_flow(*acl, NaclFlow{false, *source, 443, 443}, "NACL_BLOCKS_OUTBOUND", role,
-                      blocks);
-      check_nacl_flow(*acl, NaclFlow{true, *source, eph_from, eph_to}, "NACL_BLOCKS_RETURN", role,
-                      blocks);
+      check_nacl_flow(*acl, NaclFlow{false, *source, 443, 443, r.source_range},
+                      "NACL_BLOCKS_OUTBOUND", role, blocks);
+      check_nacl_flow(*acl, NaclFlow{true, *source, eph_from, eph_to, r.source_range},
+                      "NACL_BLOCKS_RETURN", role, blocks);
     }
   }
   blocks.emit(in.service, facts.ip, out);
@@ -422,7 +476,7 @@ ServicePathResult analyze_service_path(const ServicePathInput& input) {
 
     collect_route_issue(r, facts, route, route_issues);
     if (route.kind == "blackhole" || route.kind == "no-route") continue;
-    sg_findings(input, r, facts, address, this_endpoint, result.findings);
+    sg_findings(input, r, facts, address, this_endpoint, result.findings, result.admission);
     nacl_findings(input, r, facts, address, result.findings);
   }
   if (!input.host_path_addresses.empty()) {

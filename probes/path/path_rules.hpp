@@ -44,6 +44,21 @@ struct ServicePathInput {
   int ephemeral_port_to = 60999;
   // The VPC belongs to another account (shared VPC): its endpoints are not in the caller's list.
   bool endpoints_hidden = false;
+  // Audit (issue 20): the source is every address of subnet instance_subnet_id, whose CIDR this
+  // is, not one instance. The route table is that subnet's (never Topology::instance_route_table);
+  // endpoint SGs and NACLs must admit the whole CIDR; SG rules that reference groups are
+  // reported as "depends on the instance's SG" (ServicePathResult::admission); instance SG egress
+  // is checked only when instance_group_ids is given.
+  std::string source_cidr;
+};
+
+/// How the endpoint security groups admit a subnet (audit): by a CIDR rule covering the whole
+/// subnet, or only by rules that reference groups its instances may or may not carry.
+struct SourceAdmission {
+  std::string by_cidr = "unknown";       // allowed|blocked|unknown (the worst over the ENIs)
+  std::string cidr_rule;                 // the rule admitting the CIDR, when allowed
+  std::vector<std::string> group_rules;  // rules admitting by SG reference
+  std::vector<std::string> groups;       // the groups those rules reference
 };
 
 struct ServicePathResult {
@@ -51,6 +66,7 @@ struct ServicePathResult {
   std::optional<EndpointSummary> endpoint;
   std::vector<std::pair<std::string, RouteVerdict>> routes;  // per ip, host-path order
   std::vector<Finding> findings;
+  std::optional<SourceAdmission> admission;  // source_cidr set and an endpoint ENI was judged
 };
 
 /// Route, SG, NACL and endpoint findings for one service. `path` is "private-endpoint" only

@@ -28,6 +28,20 @@ bool cidr_list_contains(const std::vector<std::string>& cidrs, const IpAddress& 
   return false;
 }
 
+// The whole range inside one of the CIDRs (a rule admits a subnet only when it admits all of it).
+bool cidr_list_covers(const std::vector<std::string>& cidrs, const IpPrefix& range) {
+  for (const auto& cidr : cidrs) {
+    auto prefix = IpPrefix::parse(cidr, /*allow_host_bits=*/true);
+    if (prefix && prefix->family() == range.family() && prefix->contains(range)) return true;
+  }
+  return false;
+}
+
+bool peer_in(const std::vector<std::string>& cidrs, const SgFlow& flow, const IpAddress& peer) {
+  return flow.peer_range ? cidr_list_covers(cidrs, *flow.peer_range)
+                         : cidr_list_contains(cidrs, peer);
+}
+
 std::string port_text(const IpPermission& permission) {
   if (protocol_is_all(permission.protocol)) return "all traffic";
   std::string text = permission.protocol;
@@ -75,17 +89,24 @@ SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const 
       std::string described = describe_permission(group_id, flow.egress, permission);
       verdict.rules_seen.push_back(described);
       if (!permission_covers_tcp_port(permission, flow.port)) continue;
-      bool matched =
-          cidr_list_contains(peer.is_v4() ? permission.ipv4_ranges : permission.ipv6_ranges, peer);
+      bool v4 = flow.peer_range ? flow.peer_range->family() == IpFamily::v4 : peer.is_v4();
+      bool matched = peer_in(v4 ? permission.ipv4_ranges : permission.ipv6_ranges, flow, peer);
       for (const auto& pair : permission.groups) {
-        if (strings::contains(flow.peer_group_ids, pair.group_id)) matched = true;
+        if (!flow.peer_groups_unknown) {
+          if (strings::contains(flow.peer_group_ids, pair.group_id)) matched = true;
+          continue;
+        }
+        if (!strings::contains(verdict.group_rules, described))
+          verdict.group_rules.push_back(described);
+        if (!strings::contains(verdict.admitting_groups, pair.group_id))
+          verdict.admitting_groups.push_back(pair.group_id);
       }
       for (const auto& pl : permission.prefix_list_ids) {
         bool known = false;
         for (const auto& list : prefix_lists) {
           if (list.id != pl) continue;
           known = true;
-          if (cidr_list_contains(list.cidrs, peer)) matched = true;
+          if (peer_in(list.cidrs, flow, peer)) matched = true;
         }
         if (!known)
           unknown_reasons.push_back("rule " + described + " names " + pl +

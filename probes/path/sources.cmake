@@ -6,4 +6,5 @@ target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/endpoint_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/path_rules.cpp
   ${CMAKE_CURRENT_LIST_DIR}/causes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/subnet_audit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/endpoint_inference.cpp)

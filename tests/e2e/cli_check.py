@@ -92,6 +92,11 @@ def main():
             (["check", "--region", "us-east-1", "-o", fifo], {}, "FIFO"),
             (["check", "--region", "us-east-1", "-o", device], {}, "character device"),
             (["check", "--region", "us-east-1", "-o", tmp], {}, "directory"),
+            # audit (issue 20): the same refusals before anything is queried; EMF has no audit form.
+            (["audit", "--region", "us-east-1", "--format", "emf"], {}, "--format"),
+            (["audit", "--region", "mars-north-7"], {}, "mars-north-7"),
+            (["audit", "--region", "us-east-1", "-o", tmp], {}, "directory"),
+            (["audit", "--region", "us-east-1", "--service", "!!"], {}, "--service"),
         ]
         for args, env, needle in cases:
             started = time.monotonic()
@@ -113,6 +118,21 @@ def main():
         result = isolated(binary, "config", "validate", "--config", good)
         if result.returncode != 0:
             failures.append(f"config validate good file: exit {result.returncode} {result.stderr}")
+
+        # audit off EC2: no instance, no VPC to judge: unknown (exit 3), and the report still validates.
+        out = os.path.join(tmp, "offline-audit.json")
+        result = isolated(binary, "audit", "--region", "us-east-1", "--format", "json", "--output", out,
+                          "--timeout", "4")
+        if not os.path.exists(out):
+            failures.append(f"offline audit wrote no report: {result.stderr}")
+        else:
+            audit = json.load(open(out))
+            if result.returncode != 3 or audit["status"] != "unknown" or audit["subnets"]:
+                failures.append(f"offline audit: exit {result.returncode} status {audit['status']}, want 3 unknown")
+            if os.path.exists(VALIDATE):
+                valid = subprocess.run([VALIDATE, "audit-json", out], capture_output=True, text=True)
+                if valid.returncode not in (0, 77):
+                    failures.append("offline audit JSON: " + valid.stderr)
 
         # Off EC2: IMDS unavailable within about a second, DNS fails, the report still validates.
         out = os.path.join(tmp, "offline.json")

@@ -30,6 +30,9 @@ expect() {  # expect "WANT" WORD...
 }
 expect check ""
 expect agent ""
+expect audit ""
+expect --vpc-id audit --vpc
+expect prometheus audit --format ""
 expect validate config ""
 expect --format check --fo
 expect html check --format ""

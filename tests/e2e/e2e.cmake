@@ -30,6 +30,15 @@ foreach(scenario container-hop-limit ecs-task-role eks-pod-identity irsa profile
   br_sim_test(e2e.${scenario})
 endforeach()
 
+# Issue 20: `audit`, every subnet of the VPC from one host, and its bound on EC2 reads.
+foreach(scenario vpc-audit vpc-audit-500)
+  add_test(NAME e2e.audit.${scenario}
+    COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/audit_check.py $<TARGET_FILE:bedrock-reach> ${scenario})
+  set_tests_properties(e2e.audit.${scenario} PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 240
+    RESOURCE_LOCK "sim-${scenario}")
+  br_sim_test(e2e.audit.${scenario})
+endforeach()
+
 add_test(NAME e2e.secrets
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/secrets_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.secrets PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 300

@@ -18,7 +18,8 @@ const std::vector<std::string> kServices = {"com.amazonaws.us-east-1.bedrock-run
                                             "com.amazonaws.us-east-1.bedrock"};
 
 std::shared_ptr<Discovered> discover(AwsRig& rig, const std::string& url, Millis budget,
-                                     InstanceIdentity identity = sample_instance()) {
+                                     InstanceIdentity identity = sample_instance(),
+                                     bool vpc_wide = false, std::string vpc_id = "") {
   Ec2Options options = Ec2Options::from_environment(env_of({{"AWS_ENDPOINT_URL_EC2", url}}),
                                                     *make_region("us-east-1", "test"));
   EXPECT_EQ(options.endpoint_url.rfind("http://127.0.0.1:", 0), 0u) << "loopback only";
@@ -26,14 +27,15 @@ std::shared_ptr<Discovered> discover(AwsRig& rig, const std::string& url, Millis
   options.backoff_cap = Millis(40);
   auto out = std::make_shared<Discovered>();
   ProbeContext ctx = rig.context(budget);
-  probe_topology(ctx, rig.http,
-                 TopologyRequest{options, sample_credentials(),
-                                 DiscoveryInput{std::move(identity), kServices}},
-                 [out](ProbeOutcome<Topology> outcome) {
-                   ++out->calls;
-                   out->done = true;
-                   out->outcome = std::move(outcome);
-                 });
+  probe_topology(
+      ctx, rig.http,
+      TopologyRequest{options, sample_credentials(),
+                      DiscoveryInput{std::move(identity), kServices, vpc_wide, std::move(vpc_id)}},
+      [out](ProbeOutcome<Topology> outcome) {
+        ++out->calls;
+        out->done = true;
+        out->outcome = std::move(outcome);
+      });
   EXPECT_TRUE(rig.run([&] { return out->done; }));
   return out;
 }
@@ -50,6 +52,57 @@ std::vector<const FakeRequest*> with_action(const std::vector<FakeRequest>& all,
 template <typename T>
 bool has_id(const std::vector<T>& items, const std::string& id) {
   return std::any_of(items.begin(), items.end(), [&](const T& t) { return t.id == id; });
+}
+
+// Audit (issue 20): the whole VPC in one read per action (vpc-id filters, pagination only),
+// never per subnet; the endpoint and instance SGs in one read after the endpoints.
+TEST(AwsDiscovery, VpcWideReadsEachActionOncePerVpc) {
+  FakeEc2 ec2;
+  FakeHttpServer server(std::cref(ec2));
+  AwsRig rig;
+  auto d = discover(rig, server.url(), Millis(5000), sample_instance(), true);
+  ASSERT_EQ(d->calls, 1);
+  EXPECT_TRUE(d->outcome.findings.empty());
+  auto all = server.requests();
+  for (const char* action : {"DescribeRouteTables", "DescribeNetworkAcls", "DescribeSubnets",
+                             "DescribeSecurityGroups", "DescribeNetworkInterfaces"}) {
+    auto reads = with_action(all, action);
+    ASSERT_EQ(reads.size(), 1u) << action;
+    if (std::string(action) == "DescribeSecurityGroups") {
+      EXPECT_FALSE(reads[0]->param("GroupId.2").empty()) << "instance and endpoint SGs at once";
+    } else if (std::string(action) != "DescribeNetworkInterfaces") {
+      EXPECT_EQ(reads[0]->param("Filter.1.Name"), "vpc-id") << action;
+      EXPECT_EQ(reads[0]->param("Filter.1.Value.1"), "vpc-0123456789abcdef0") << action;
+      EXPECT_TRUE(reads[0]->param("Filter.2.Name").empty()) << action;
+    }
+  }
+  // Every endpoint of the VPC (services and appliances) in one listing, paged.
+  for (const auto* r : with_action(all, "DescribeVpcEndpoints")) {
+    EXPECT_EQ(r->param("Filter.1.Name"), "vpc-id");
+    EXPECT_TRUE(r->param("Filter.2.Name").empty());
+  }
+  EXPECT_EQ(with_action(all, "DescribeVpcAttribute").size(), 2u);  // one per attribute
+  const Topology& t = d->outcome.data;
+  ASSERT_TRUE(t.instance_route_table);
+  EXPECT_TRUE(has_id(t.security_groups, "sg-0be4d12345678abcd"));
+}
+
+// Another VPC than the instance's (audit --vpc-id): its own id in every filter, and no lookup
+// of the instance's subnet or SGs there.
+TEST(AwsDiscovery, VpcWideOtherVpcSkipsTheInstance) {
+  FakeEc2 ec2;
+  FakeHttpServer server(std::cref(ec2));
+  AwsRig rig;
+  auto d =
+      discover(rig, server.url(), Millis(5000), sample_instance(), true, "vpc-0ffff000011112222");
+  ASSERT_EQ(d->calls, 1);
+  for (const auto& r : server.requests()) {
+    if (r.param("Filter.1.Name") == "vpc-id") {
+      EXPECT_EQ(r.param("Filter.1.Value.1"), "vpc-0ffff000011112222") << r.param("Action");
+    }
+    EXPECT_NE(r.param("GroupId.1"), "sg-0a990000000000001") << "instance SG asked in another VPC";
+  }
+  EXPECT_FALSE(d->outcome.data.instance_route_table.has_value());
 }
 
 TEST(AwsDiscovery, AssemblesTheTopologyFromEveryRead) {

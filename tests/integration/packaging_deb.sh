@@ -38,6 +38,7 @@ expected="./usr/bin/bedrock-reach
 ./usr/share/doc/bedrock-reach/runbook.md
 ./usr/share/doc/bedrock-reach/ssm-document.json
 ./usr/share/bedrock-reach/report.schema.json
+./usr/share/bedrock-reach/audit.schema.json
 ./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.yml
 ./usr/share/bedrock-reach/prometheus/bedrock-reach.rules.test.yml
 ./usr/share/bedrock-reach/grafana/bedrock-reach.json
@@ -67,9 +68,11 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
 field Maintainer | grep -Eq '^[^<]+ <[^@ ]+@[^> ]+>$' || fail "Maintainer is not 'Name <address>'"
 field Homepage | grep -Eq '^https://' || fail "no https Homepage: '$(field Homepage)'"
-# The report schema shipped is the one in the tree.
-dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/bedrock-reach/report.schema.json |
-  cmp -s - "$src/docs/report.schema.json" || fail "shipped report.schema.json differs from docs/"
+# The report schemas shipped are the ones in the tree.
+for schema in report.schema.json audit.schema.json; do
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/bedrock-reach/$schema |
+    cmp -s - "$src/docs/$schema" || fail "shipped $schema differs from docs/"
+done
 [ -n "$(field Description)" ] || fail "no Description"
 field Depends | grep -q libsystemd0 || fail "Depends lacks libsystemd0: $(field Depends)"
 field Depends | grep -q init-system-helpers || fail "Depends lacks init-system-helpers"

@@ -40,6 +40,33 @@ class ScenarioFiles(unittest.TestCase):
                 self.assertTrue(sc["description"])
                 self.assertEqual(sc["instance"]["az"], "us-east-1a")
                 self.assertTrue(re.match(r"^https://ec2\.", sc["env"]["AWS_ENDPOINT_URL_EC2"]))
+                # Subnets: unique ids and CIDRs inside the VPC that never overlap ("A subnet CIDR block must not
+                # overlap the CIDR block of an existing subnet in the VPC": EC2 API reference, CreateSubnet,
+                # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html); every subnet in at
+                # most one NACL and one route table.
+                nets = [ipaddress.ip_network(sn["cidr"]) for sn in sc["subnets"].values()]
+                vpc_nets = [ipaddress.ip_network(c) for c in sc["vpc"]["cidrs"]]
+                self.assertEqual(len({sn["id"] for sn in sc["subnets"].values()}), len(nets))
+                for net in nets:
+                    self.assertTrue(any(net.subnet_of(v) for v in vpc_nets), str(net))
+                ordered = sorted(nets)
+                for a, b in zip(ordered, ordered[1:]):
+                    self.assertFalse(a.overlaps(b), f"{a} overlaps {b}")
+                for kind in ("nacls", "route_tables"):
+                    listed = [k for t in sc[kind].values() for k in t.get("subnets", [])]
+                    self.assertEqual(len(listed), len(set(listed)), f"a subnet in two {kind}")
+
+    def test_vpc_audit_scenarios(self):
+        """Issue 20: vpc-audit's four AZs (one without endpoint ENIs) and the 500-subnet variant."""
+        sc = scenario.resolve("vpc-audit")
+        self.assertEqual(len(sc["subnets"]), 7)
+        self.assertEqual(sorted({sn["az"] for sn in sc["subnets"].values()}),
+                         ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"])
+        self.assertNotIn("us-east-1d", {e["az"] for e in sc["enis"]})
+        big = scenario.resolve("vpc-audit-500")
+        self.assertEqual(len(big["subnets"]), 500)
+        self.assertEqual(big["ec2_api"]["page_size"], 100)
+        self.assertEqual(len(big["nacls"]["default"]["subnets"]), 499)  # all but nacl-deny
 
     def test_healthy_facts(self):
         sc = scenario.resolve("healthy")

@@ -22,9 +22,9 @@ class App:
         role = sc["instance"].get("role")
         self.creds = RoleCreds(role, sc["name"], start=clock.now().replace(microsecond=0)) if role else None
         self.keyring = principals.Keyring(sc, self.creds)  # instance role + application principals
-        self.ec2 = ec2api.Ec2App(sc, self.keyring)
         self._lock = threading.Lock()
         self._events = open(os.path.join(state_dir, "events.log"), "a", buffering=1)
+        self.ec2 = ec2api.Ec2App(sc, self.keyring, self.log_event)
         self.sts = sts.StsApp(sc, self.keyring, self.log_event)
 
     def lookup_secret(self, akid):

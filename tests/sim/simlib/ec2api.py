@@ -105,8 +105,11 @@ def matches(res, name, values):
 
 
 class Ec2App:
-    def __init__(self, sc, creds):
+    def __init__(self, sc, creds, log_event=None):
         self.sc = sc
+        # Every call reaches events.log as ["ec2", Action, "first"|"page"] (a NextToken call is a further page):
+        # tests count the reads per action.
+        self.log_event = log_event or (lambda *fields: None)
         self.cfg = sc["ec2_api"]
         self.creds = creds
         self.calls = 0
@@ -133,6 +136,7 @@ class Ec2App:
         params = dict(urllib.parse.parse_qsl(body.decode() if method == "POST" else query, keep_blank_values=True))
         action = params.get("Action", "")
         self.log.append(action)
+        self.log_event("ec2", action, "page" if params.get("NextToken") else "first")
         with self.lock:
             self.calls += 1
             n = self.calls

@@ -84,6 +84,34 @@ def _mac(key):
     return "0e:" + ":".join(h[i:i + 2] for i in range(0, 10, 2))
 
 
+def fill_subnets(data):
+    """Scenario knob "subnet_fill": {"count": N, "cidr": "10.0.32.0/19", "prefixlen": 28, "route_table": KEY|null,
+    "nacl": KEY}: N more subnets carved in order out of "cidr" (inside the VPC's CIDRs and clear of the other
+    subnets, which must not overlap; /28 is the smallest subnet AWS allows: EC2 API reference, CreateSubnet,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html), spread over
+    the AZs of the scenario's own subnets, with deterministic ids. Each is associated with the NACL "nacl" (AWS
+    associates every subnet with exactly one network ACL, the default one unless another is chosen: VPC user guide,
+    "Control subnet traffic with network access control lists",
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) and, when "route_table" is set, explicitly
+    with that route table; otherwise the main table applies (VPC user guide, "Subnet route tables",
+    https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html). For audits of large VPCs."""
+    fill = data.get("subnet_fill")
+    if not fill:
+        return
+    zones = []
+    for sn in data["subnets"].values():
+        if (sn["az"], sn["az_id"]) not in zones:
+            zones.append((sn["az"], sn["az_id"]))
+    nets = ipaddress.ip_network(fill["cidr"]).subnets(new_prefix=int(fill.get("prefixlen", 28)))
+    for i in range(int(fill["count"])):
+        key = "fill%04d" % i
+        az, az_id = zones[i % len(zones)]
+        data["subnets"][key] = {"id": hid("subnet", key), "az": az, "az_id": az_id, "cidr": str(next(nets))}
+        if fill.get("route_table"):
+            data["route_tables"][fill["route_table"]].setdefault("subnets", []).append(key)
+        data["nacls"][fill.get("nacl", "default")].setdefault("subnets", []).append(key)
+
+
 def service_host(svc, region):
     return "%s.%s.amazonaws.com" % (svc, region)
 
@@ -97,6 +125,7 @@ def resolve(name, sets=None):
     vpc = data["vpc"]
     dual = bool(vpc.get("ipv6_cidrs"))
     vpc["dns_server"] = str(ipaddress.ip_network(vpc["cidrs"][0]).network_address + 2)
+    fill_subnets(data)
     for key, sn in data["subnets"].items():
         sn["key"] = key
         sn.setdefault("ipv6_cidr", None)

@@ -1,0 +1,34 @@
+#pragma once
+// From a check run's facts to an AuditReport. Pure: table-testable without a network.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit.hpp"
+#include "aws/region.hpp"
+#include "bedrock_reach/probe.hpp"
+#include "bedrock_reach/topology.hpp"
+#include "dns/dns_probe.hpp"
+#include "dns/targets.hpp"
+
+namespace bedrock_reach {
+
+struct AuditVpcFacts {
+  std::string vpc_id;
+  const Topology* topology = nullptr;  // null: not discovered
+  // The Amazon resolver's answers by service, when measured from a host in this VPC.
+  const std::map<std::string, NameResolution>* measured = nullptr;
+};
+
+struct AuditFacts {
+  std::optional<Region> region;
+  const std::vector<Target>* targets = nullptr;
+  std::vector<AuditVpcFacts> vpcs;  // in the order audited
+  std::vector<Finding> findings;    // discovery findings of every VPC
+  std::string host_subnet;
+};
+
+AuditReport assemble_audit(const AuditFacts& facts, Report check);
+
+}  // namespace bedrock_reach

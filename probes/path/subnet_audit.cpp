@@ -1,0 +1,65 @@
+#include "path/subnet_audit.hpp"
+
+#include <algorithm>
+
+#include "bedrock_reach/strings.hpp"
+#include "path/causes.hpp"
+#include "path/endpoint_rules.hpp"
+#include "path/route_lookup.hpp"
+
+namespace bedrock_reach {
+
+std::string SubnetServiceVerdict::root_cause() const {
+  for (const auto& finding : findings) {
+    if (finding.severity == Severity::warning || finding.severity == Severity::critical)
+      return finding.code;
+  }
+  return "";
+}
+
+SubnetVerdict audit_subnet(const Topology& topology, const Subnet& subnet,
+                           const std::vector<AuditServiceInput>& services,
+                           const std::vector<PrefixList>& prefix_lists) {
+  SubnetVerdict verdict{.id = subnet.id,
+                        .cidr = subnet.cidr,
+                        .az = subnet.availability_zone,
+                        .az_id = subnet.availability_zone_id};
+  std::string vpc_id = topology.vpc ? topology.vpc->id : subnet.vpc_id;
+  verdict.route_association = "unknown";
+  if (const RouteTable* table = route_table_for_subnet(topology.route_tables, subnet.id, vpc_id)) {
+    verdict.route_table = table->id;
+    bool explicit_assoc =
+        std::any_of(table->associations.begin(), table->associations.end(),
+                    [&](const RouteTableAssociation& a) { return a.subnet_id == subnet.id; });
+    verdict.route_association = explicit_assoc ? "explicit" : "main";
+  }
+  for (const auto& service : services) {
+    ServicePathInput input;
+    input.service = service.service;
+    input.hostname = service.hostname;
+    input.service_name = service.service_name;
+    input.topology = &topology;
+    input.host_path_addresses = service.answers;
+    input.instance_subnet_id = subnet.id;
+    input.instance_az = subnet.availability_zone;
+    input.source_cidr = subnet.cidr;
+    input.prefix_lists = prefix_lists;
+    ServicePathResult path = analyze_service_path(input);
+
+    SubnetServiceVerdict out{.name = service.service, .path = path.path};
+    out.endpoint = path.endpoint;
+    if (path.endpoint && !path.endpoint->azs.empty())
+      out.endpoint_in_az = strings::contains(path.endpoint->azs, subnet.availability_zone);
+    out.admission = path.admission;
+    out.findings = std::move(path.findings);
+    link_causes(out.findings);
+    for (const auto& finding : out.findings) {
+      if (finding.severity != Severity::info) out.status = worst(out.status, finding.severity);
+    }
+    verdict.status = worst(verdict.status, out.status);
+    verdict.services.push_back(std::move(out));
+  }
+  return verdict;
+}
+
+}  // namespace bedrock_reach
