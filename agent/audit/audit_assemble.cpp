@@ -6,6 +6,7 @@
 #include "classify/address_class.hpp"
 #include "path/causes.hpp"
 #include "path/endpoint_rules.hpp"
+#include "path/subnet_audit.hpp"
 
 namespace bedrock_reach {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/audit.hpp"
+#include "bedrock_reach/audit_report.hpp"
 #include "render/render.hpp"
 
 namespace bedrock_reach {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "bedrock_reach/audit_report.hpp"
 #include "bedrock_reach/report.hpp"
 #include "bedrock_reach/topology.hpp"
 #include "path/endpoint_rules.hpp"
@@ -54,13 +55,6 @@ struct ServicePathInput {
 
 /// How the endpoint security groups admit a subnet (audit): by a CIDR rule covering the whole
 /// subnet, or only by rules that reference groups its instances may or may not carry.
-struct SourceAdmission {
-  std::string by_cidr = "unknown";       // allowed|blocked|unknown (the worst over the ENIs)
-  std::string cidr_rule;                 // the rule admitting the CIDR, when allowed
-  std::vector<std::string> group_rules;  // rules admitting by SG reference
-  std::vector<std::string> groups;       // the groups those rules reference
-};
-
 struct ServicePathResult {
   std::string path = "unknown";  // report.hpp ServiceResult::path values
   std::optional<EndpointSummary> endpoint;

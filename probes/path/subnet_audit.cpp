@@ -9,14 +9,6 @@
 
 namespace bedrock_reach {
 
-std::string SubnetServiceVerdict::root_cause() const {
-  for (const auto& finding : findings) {
-    if (finding.severity == Severity::warning || finding.severity == Severity::critical)
-      return finding.code;
-  }
-  return "";
-}
-
 SubnetVerdict audit_subnet(const Topology& topology, const Subnet& subnet,
                            const std::vector<AuditServiceInput>& services,
                            const std::vector<PrefixList>& prefix_lists) {

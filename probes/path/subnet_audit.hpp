@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bedrock_reach/audit_report.hpp"
 #include "bedrock_reach/report.hpp"
 #include "bedrock_reach/topology.hpp"
 #include "path/path_rules.hpp"
@@ -19,29 +20,6 @@ struct AuditServiceInput {
   std::string hostname;      // bedrock-runtime.us-east-1.amazonaws.com
   std::string service_name;  // com.amazonaws.us-east-1.bedrock-runtime
   std::vector<AddressFacts> answers;
-};
-
-struct SubnetServiceVerdict {
-  std::string name;
-  Severity status = Severity::ok;
-  std::string path = "unknown";
-  std::optional<EndpointSummary> endpoint;
-  std::optional<bool> endpoint_in_az;  // an ENI of the endpoint in the subnet's AZ
-  std::optional<SourceAdmission> admission;
-  std::vector<Finding> findings;  // root causes first
-  /// The first warning/critical finding's code (the root cause), "" when none.
-  std::string root_cause() const;
-};
-
-struct SubnetVerdict {
-  std::string id;
-  std::string cidr;
-  std::string az;
-  std::string az_id;
-  std::string route_table;        // rtb-... or "" when unknown
-  std::string route_association;  // explicit|main|unknown
-  Severity status = Severity::ok;
-  std::vector<SubnetServiceVerdict> services;
 };
 
 /// Judges `subnet` for every service. `prefix_lists`: lists whose CIDRs are known.
