@@ -75,10 +75,26 @@ EXPECT = {
                             paths={"*": "private-endpoint"}, within=6.0),
     "scoped-policy": dict(max_exit=1, must=["POLICY_SCOPED"],
                           must_not=["POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
+    # A model ID with ':' is sent (%3A) and signed by the agent itself; the simulator verifies the signature
+    # (simlib/sigv4.py) and logs the authorized call, refused before any model runs (ValidationException).
     "scoped-policy@in-scope": dict(exit=0, args=["--model", "anthropic.claude-3-haiku-20240307-v1:0"],
-                                   must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
+                                   must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"],
+                                   sim_events=[["bedrock", "bedrock-runtime", "signature-ok", "bedrock:InvokeModel",
+                                                "arn:aws:bedrock:us-east-1::foundation-model/"
+                                                "anthropic.claude-3-haiku-20240307-v1:0", "ValidationException"]]),
+    "scoped-policy@profile-arn": dict(
+        exit=0, args=["--model", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+                                 "us.anthropic.claude-3-5-sonnet-20240620-v1:0"],
+        must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"],
+        sim_events=[["bedrock", "bedrock-runtime", "signature-ok", "bedrock:InvokeModel",
+                     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+                     "us.anthropic.claude-3-5-sonnet-20240620-v1:0", "ValidationException"]]),
     "scoped-policy@out-of-scope": dict(exit=2, args=["--model", "meta.llama3-8b-instruct-v1:0"],
-                                       must=["POLICY_DENIES"]),
+                                       must=["POLICY_DENIES"],
+                                       sim_events=[["bedrock", "bedrock-runtime", "signature-ok",
+                                                    "bedrock:InvokeModel",
+                                                    "arn:aws:bedrock:us-east-1::foundation-model/"
+                                                    "meta.llama3-8b-instruct-v1:0", "denied"]]),
     "fips": dict(exit=0, args=["--fips"], no_problems=True, paths={"*": "private-endpoint"},
                  hostnames={"bedrock": "bedrock-fips.us-east-1.amazonaws.com",
                             "bedrock-runtime": "bedrock-runtime-fips.us-east-1.amazonaws.com"}),
