@@ -243,7 +243,8 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
     input.endpoints_hidden = !hidden.empty();
     if (topology != nullptr) {
       for (const auto& list : topology->prefix_lists)
-        input.prefix_lists.push_back(PrefixList{list.id, list.cidrs});
+        input.prefix_lists.push_back(
+            PrefixList{list.id, list.cidrs, list.entries_read, list.name, list.owner_id});
     }
     ServicePathResult path = analyze_service_path(input);
     service.path = path.path;

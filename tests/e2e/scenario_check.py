@@ -100,7 +100,13 @@ EXPECT = {
                             "bedrock-runtime": "bedrock-runtime-fips.us-east-1.amazonaws.com"}),
     "pathed-role": dict(max_exit=1, must_not=["POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
     "inspection-route": dict(exit=2, must=["ROUTE_VIA_APPLIANCE"], paths={"bedrock-runtime": "inspection"}),
-    "prefix-lists": dict(exit=0, no_problems=True, all_private=True, must_not=["SG_INGRESS_BLOCKS"]),
+    "prefix-lists": dict(exit=0, no_problems=True, all_private=True, must_not=["SG_INGRESS_BLOCKS"],
+                         sim_events=[["ec2", "DescribeManagedPrefixLists", "first"]]),
+    # Without ec2:DescribeManagedPrefixLists the lists are unnamed but their entries still decide; the
+    # could-not-check finding names the missing action.
+    "prefix-lists-unnamed": dict(exit=1, all_private=True, must=["API_ACCESS_DENIED"],
+                                 must_not=["SG_INGRESS_BLOCKS", "SG_EGRESS_BLOCKS"],
+                                 message_has={"API_ACCESS_DENIED": "ec2:DescribeManagedPrefixLists"}),
     "app-endpoint-url": dict(exit=0, paths={"bedrock-runtime": "private-endpoint"},
                              hostnames={"bedrock-runtime": "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime."
                                                            "us-east-1.vpce.amazonaws.com"},
@@ -229,6 +235,9 @@ def main():
             for code, piece in expect.get("evidence_has", {}).items():
                 if not any(f["code"] == code and any(piece in e for e in f["evidence"]) for f in report["findings"]):
                     failures.append(f"no {code} whose evidence has {piece!r}")
+            for code, piece in expect.get("message_has", {}).items():
+                if not any(f["code"] == code and piece in f["message"] for f in report["findings"]):
+                    failures.append(f"no {code} whose message has {piece!r}")
             if expect.get("want_v6"):
                 if not any(a["family"] == "ipv6" for s in report["services"] for a in s["addresses"]):
                     failures.append("no IPv6 address in a dual-stack VPC")
