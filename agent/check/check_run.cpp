@@ -116,7 +116,10 @@ bool CheckRun::set_region(const Region& region) {
   // The host the application really calls (--endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,
   // AWS_ENDPOINT_URL, the shared config file's services section and endpoint_url; e.g. an
   // endpoint-specific vpce-... name) is what is checked for that service. Otherwise, with
-  // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint, the dual-stack name (*.api.aws).
+  // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint, the dual-stack name (*.api.aws). A
+  // configured endpoint turns FIPS and dual-stack off, as botocore does (args.py
+  // compute_endpoint_resolver_builtin_defaults: "SDK_ENDPOINT cannot be combined with
+  // AWS_USE_FIPS / AWS_USE_DUALSTACK").
   for (auto& target : targets_) {
     if (!dualstack.empty()) target.hostname_source += " (" + dualstack + ")";
     auto configured = configured_endpoint(target.service, settings);
