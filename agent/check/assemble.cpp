@@ -176,7 +176,9 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
   const InstanceIdentity* identity =
       facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
   const Topology* topology = facts.topology;
-  ServiceResult service{.name = target.service, .hostname = target.hostname};
+  ServiceResult service{.name = target.service,
+                        .hostname = target.hostname,
+                        .hostname_source = target.hostname_source};
   // A FIPS host has its own PrivateLink service (com.amazonaws.REGION.bedrock-runtime-fips).
   std::string service_name = facts.region->privatelink_service_name(endpoint_service(target));
   const VpcEndpoint* endpoint =
@@ -241,7 +243,8 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
     input.endpoints_hidden = !hidden.empty();
     if (topology != nullptr) {
       for (const auto& list : topology->prefix_lists)
-        input.prefix_lists.push_back(PrefixList{list.id, list.cidrs});
+        input.prefix_lists.push_back(
+            PrefixList{list.id, list.cidrs, list.entries_read, list.name, list.owner_id});
     }
     ServicePathResult path = analyze_service_path(input);
     service.path = path.path;
@@ -316,6 +319,46 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
 
 }  // namespace
 
+namespace {
+
+/// The application uses a dual-stack name (AWS_USE_DUALSTACK_ENDPOINT): AWS's Bedrock and
+/// PrivateLink documentation does not say whether an interface endpoint's private DNS answers for
+/// bedrock-runtime.REGION.api.aws as it does for the default name (aws-reference.md 1.5 only shows
+/// such an entry for another service). The check resolves the name the application uses and judges
+/// the answers; every finding of such a service says what could not be told and what the
+/// endpoint's own DNS entries list.
+void note_dualstack_names(Report& report, const Topology* topology) {
+  for (const auto& service : report.services) {
+    if (service.hostname_source.find("dualstack") == std::string::npos) continue;
+    std::string listed = "not known (no endpoint described)";
+    if (topology != nullptr && service.endpoint) {
+      listed = "";
+      for (const auto& endpoint : topology->endpoints) {
+        if (endpoint.id != service.endpoint->id) continue;
+        bool covers = false;
+        for (const auto& entry : endpoint.dns_entries) {
+          covers |= entry.dns_name == service.hostname;
+          if (listed.size() < 400) listed += (listed.empty() ? "" : ", ") + entry.dns_name;
+        }
+        if (covers) listed += " (the dual-stack name is among them)";
+      }
+      if (listed.empty()) listed = "(none)";
+    }
+    const std::string note =
+        "the application uses the dual-stack name " + service.hostname + " (" +
+        service.hostname_source +
+        "); AWS documentation does not state whether an interface endpoint's private DNS answers "
+        "for it, so this check judges what DNS answered for that name; the endpoint's DNS "
+        "entries: " +
+        listed;
+    for (auto& finding : report.findings) {
+      if (finding.service == service.name) finding.evidence.push_back(note);
+    }
+  }
+}
+
+}  // namespace
+
 Report assemble_report(const CheckFacts& facts) {
   Report report;
   if (facts.region) {
@@ -365,6 +408,7 @@ Report assemble_report(const CheckFacts& facts) {
         facts.cut_steps));
   }
   soften_scoped_refusals(report.findings);
+  note_dualstack_names(report, topology);
   link_causes(report.findings);
   compute_status(report);
   return report;

@@ -101,7 +101,11 @@ bool CheckRun::set_region(const Region& region) {
     if (services.empty()) services = default_services();
     services.push_back("sts");
   }
-  auto targets = build_targets(region, services, request_.config.fips);
+  EndpointSettings settings{
+      [this](const std::string& name) { return request_.environment.get(name); }, config_text_,
+      plan_.profile, request_.config.endpoint_urls};
+  const std::string dualstack = dualstack_setting(settings);
+  auto targets = build_targets(region, services, request_.config.fips, !dualstack.empty());
   if (!targets) {
     fatal_.push_back(make_finding("REGION_UNKNOWN", "", "",
                                   targets.error().message + " (from " + region.source + ")"));
@@ -109,12 +113,19 @@ bool CheckRun::set_region(const Region& region) {
   }
   region_ = region;
   targets_ = std::move(*targets);
-  // The host the application really calls: AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL (e.g.
-  // an endpoint-specific vpce-... name) is what is checked for that service.
+  // The host the application really calls (--endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,
+  // AWS_ENDPOINT_URL, the shared config file's services section and endpoint_url; e.g. an
+  // endpoint-specific vpce-... name) is what is checked for that service. Otherwise, with
+  // AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint, the dual-stack name (*.api.aws). A
+  // configured endpoint turns FIPS and dual-stack off, as botocore does (args.py
+  // compute_endpoint_resolver_builtin_defaults: "SDK_ENDPOINT cannot be combined with
+  // AWS_USE_FIPS / AWS_USE_DUALSTACK").
   for (auto& target : targets_) {
-    std::string host = configured_endpoint_host(
-        target.service, [this](const std::string& name) { return request_.environment.get(name); });
-    if (!host.empty()) target.hostname = host;
+    if (!dualstack.empty()) target.hostname_source += " (" + dualstack + ")";
+    auto configured = configured_endpoint(target.service, settings);
+    if (configured.source.empty()) continue;
+    target.hostname_source = configured.source;
+    if (!configured.host.empty()) target.hostname = configured.host;
   }
   return true;
 }

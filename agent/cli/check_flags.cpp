@@ -17,6 +17,10 @@ void add_check_options(CLI::App* command, CheckFlags& flags) {
   command->add_option("--model", flags.models,
                       "A model ID, inference-profile ID or ARN the application invokes "
                       "(repeatable): scoped policies are checked against it");
+  command->add_option("--endpoint-url", flags.endpoint_urls,
+                      "SERVICE=URL: the endpoint the application is given for SERVICE "
+                      "(repeatable); checked instead of AWS_ENDPOINT_URL*, the config file's "
+                      "endpoint_url and the default name");
   command->add_option("--timeout", flags.timeout_seconds,
                       "Overall deadline in seconds (default 10)");
   command->add_option("--max-concurrency", flags.max_concurrency,
@@ -43,6 +47,7 @@ void apply_check_flags(const CheckFlags& flags, Config& config) {
   if (!flags.services.empty()) config.services = flags.services;
   if (flags.fips) config.fips = true;
   if (!flags.models.empty()) config.models = flags.models;
+  if (!flags.endpoint_urls.empty()) config.endpoint_urls = flags.endpoint_urls;
   if (flags.timeout_seconds) {
     double ms = *flags.timeout_seconds * 1000.0;
     if (!std::isfinite(ms) || ms < 100 || ms > 600000) {
@@ -64,19 +69,13 @@ void apply_check_flags(const CheckFlags& flags, Config& config) {
 
 const char* flag_for_config_key(std::string_view key) {
   static constexpr std::pair<std::string_view, const char*> kFlags[] = {
-      {"check.region", "--region"},
-      {"check.services", "--service"},
-      {"check.models", "--model"},
-      {"check.timeout_ms", "--timeout"},
-      {"check.max_concurrency", "--max-concurrency"},
-      {"check.resolvers", "--resolver"},
-      {"check.cert_expiry_warning_days", "--cert-warning-days"},
-      {"output.format", "--format"},
-      {"agent.interval_ms", "--interval"},
-      {"agent.listen", "--listen"},
-      {"agent.stale_after_ms", "--stale-after"},
-      {"agent.textfile", "--textfile"},
-      {"agent.emf_file", "--emf-file"},
+      {"check.region", "--region"},      {"check.services", "--service"},
+      {"check.models", "--model"},       {"check.endpoint_urls", "--endpoint-url"},
+      {"check.timeout_ms", "--timeout"}, {"check.max_concurrency", "--max-concurrency"},
+      {"check.resolvers", "--resolver"}, {"check.cert_expiry_warning_days", "--cert-warning-days"},
+      {"output.format", "--format"},     {"agent.interval_ms", "--interval"},
+      {"agent.listen", "--listen"},      {"agent.stale_after_ms", "--stale-after"},
+      {"agent.textfile", "--textfile"},  {"agent.emf_file", "--emf-file"},
       {"log.format", "--log-format"},
   };
   for (const auto& [config_key, flag] : kFlags) {

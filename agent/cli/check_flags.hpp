@@ -16,6 +16,7 @@ struct CheckFlags {
   std::vector<std::string> services;
   bool fips = false;
   std::vector<std::string> models;
+  std::vector<std::string> endpoint_urls;
   std::optional<double> timeout_seconds;
   std::optional<int> max_concurrency;
   bool all_resolvers = false;

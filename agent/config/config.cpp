@@ -178,6 +178,7 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
   check.get_strings("extra_services", config.extra_services);
   check.get("fips", config.fips);
   check.get_strings("models", config.models);
+  check.get_strings("endpoint_urls", config.endpoint_urls);
   check.get_int("timeout_ms", config.timeout_ms);
   check.get_int("max_concurrency", config.max_concurrency);
   check.get("all_resolvers", config.all_resolvers);
@@ -275,6 +276,13 @@ std::vector<ConfigProblem> config_problems(const Config& c) {
       break;
     }
   }
+  if (c.endpoint_urls.size() > 16) add("check.endpoint_urls", "must list at most 16 endpoints");
+  for (const auto& text : c.endpoint_urls) {
+    if (auto parsed = parse_endpoint_override(text); !parsed) {
+      add("check.endpoint_urls", shown(text) + ": " + parsed.error().message);
+      break;
+    }
+  }
   if (c.max_concurrency < 1 || c.max_concurrency > 4096)
     add("check.max_concurrency", "must be 1..4096");
   for (const auto& resolver : c.resolvers) {
@@ -332,6 +340,7 @@ std::string config_to_toml(const Config& c) {
       << "extra_services = " << list(c.extra_services) << "\n"
       << "fips = " << b(c.fips) << "\n"
       << "models = " << list(c.models) << "\n"
+      << "endpoint_urls = " << list(c.endpoint_urls) << "\n"
       << "timeout_ms = " << c.timeout_ms << "\n"
       << "max_concurrency = " << c.max_concurrency << "\n"
       << "all_resolvers = " << b(c.all_resolvers) << "\n"

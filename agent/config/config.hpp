@@ -32,6 +32,9 @@ struct Config {
   // Model IDs, inference-profile IDs or ARNs the application invokes (--model, repeatable):
   // the policy evaluation and the bedrock-runtime signed call use them instead of a stand-in.
   std::vector<std::string> models;
+  // The endpoint the application is given explicitly (--endpoint-url, repeatable): "SERVICE=URL";
+  // wins over AWS_ENDPOINT_URL* and the shared config file, as an explicit client endpoint does.
+  std::vector<std::string> endpoint_urls;
   int timeout_ms = 10000;
   int max_concurrency = 64;
   bool all_resolvers = false;

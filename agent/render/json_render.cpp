@@ -83,6 +83,7 @@ json service_to_json(const ServiceResult& s) {
   for (const auto& a : s.addresses) addresses.push_back(address_to_json(a));
   return json{{"name", text(s.name)},
               {"hostname", text(s.hostname)},
+              {"hostname_source", text(s.hostname_source)},
               {"status", std::string(status_name(s.status))},
               {"exit_code", exit_code(s.status)},
               {"path", text(s.path)},

@@ -416,14 +416,27 @@ void append_compact_tables(std::string& out, const Report& report, bool color, s
   }
 }
 
+// The hosts a setting chose instead of the default name (AWS_ENDPOINT_URL..., --endpoint-url,
+// the config file's services section, dual-stack): which host was checked and why.
+void append_configured_hosts(std::string& out, const Report& report, size_t columns) {
+  for (const auto& s : report.services) {
+    if (s.hostname_source == "default") continue;
+    const std::string line = "  " + terminal_safe(s.name) + ": checked " +
+                             terminal_safe(s.hostname) + " (from " +
+                             terminal_safe(s.hostname_source) + ")";
+    for (const auto& wrapped : wrap(line, columns, "", "    ")) out += wrapped + "\n";
+  }
+}
+
 void append_table(std::string& out, const Report& report, bool color, size_t columns) {
   if (report.services.empty()) return;
   Table table = wide_table(report);
   if (columns == 0 || table.width() <= columns) {
     out += "\n" + table.render(color);
-    return;
+  } else {
+    append_compact_tables(out, report, color, columns);
   }
-  append_compact_tables(out, report, color, columns);
+  append_configured_hosts(out, report, columns);
 }
 
 void append_findings(std::string& out, const std::vector<FindingGroup>& groups,

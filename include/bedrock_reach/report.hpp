@@ -81,6 +81,10 @@ struct EndpointSummary {
 struct ServiceResult {
   std::string name;      // bedrock-runtime
   std::string hostname;  // bedrock-runtime.us-east-1.amazonaws.com
+  /// The setting that chose the hostname: default|fips|dualstack|--endpoint-url|
+  /// AWS_ENDPOINT_URL_<SERVICE>|AWS_ENDPOINT_URL|config [services NAME] ID.endpoint_url|
+  /// config [profile P] endpoint_url
+  std::string hostname_source = "default";
   Severity status = Severity::ok;
   std::string path = "unknown";  // private-endpoint|nat-gateway|internet-gateway|transit-gateway|
                                  // peering|virtual-gateway|proxy|no-route|unknown

@@ -183,11 +183,18 @@ struct DhcpOptions {
   std::vector<std::string> domain_name;
 };
 
-/// A managed prefix list's entries (GetManagedPrefixListEntries), for routes and SG rules that
-/// name it.
+/// A managed prefix list that routes and SG rules name: its entries (GetManagedPrefixListEntries)
+/// and what DescribeManagedPrefixLists says of it (botocore ec2 service-2.json ManagedPrefixList).
 struct ManagedPrefixList {
   std::string id;  // pl-...
   std::vector<std::string> cidrs;
+  bool entries_read = false;  // cidrs is the list's content (GetManagedPrefixListEntries answered)
+  bool described = false;     // DescribeManagedPrefixLists answered for it
+  std::string name;           // prefixListName, e.g. com.amazonaws.us-east-1.s3
+  std::string owner_id;       // ownerId: "AWS" for AWS-managed lists, else an account ID
+  std::string state;          // create-complete, modify-in-progress, ...
+  /// AWS-managed lists (the service lists, com.amazonaws.REGION.SERVICE) are owned by "AWS".
+  bool aws_managed() const { return owner_id == "AWS"; }
 };
 
 /// Everything discovery learned; absent parts stay empty and `gaps` says why.

@@ -1,6 +1,7 @@
 #include "aws/credential_plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace bedrock_reach {
 namespace {
@@ -238,21 +239,26 @@ struct Planner {
 
 }  // namespace
 
-std::optional<std::map<std::string, std::string>> ini_section(std::string_view text,
-                                                              std::string_view header) {
-  std::optional<Section> out;
+namespace {
+
+/// Walks the lines of `text`'s sections named `header`: `on_line(line, indented)` for every
+/// non-blank, non-comment line inside them (trimmed), `on_section()` when one starts.
+template <typename OnSection, typename OnLine>
+void walk_ini_section(std::string_view text, std::string_view header, OnSection on_section,
+                      OnLine on_line) {
   bool in_section = false;
   while (!text.empty()) {
     auto end = text.find('\n');
-    std::string_view line = trim(text.substr(0, end));
+    std::string_view raw = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[') {
       auto close = line.find(']');
       std::string_view name = trim(line.substr(1, close == std::string_view::npos ? 0 : close - 1));
       // "[profile  name]" tolerates extra spaces, as botocore does.
       std::string normalized(name);
-      for (std::string_view prefix : {"profile", "sso-session"}) {
+      for (std::string_view prefix : {"profile", "sso-session", "services"}) {
         if (normalized.rfind(prefix, 0) == 0 && normalized.size() > prefix.size() &&
             (normalized[prefix.size()] == ' ' || normalized[prefix.size()] == '\t')) {
           normalized = std::string(prefix) + " " +
@@ -260,14 +266,69 @@ std::optional<std::map<std::string, std::string>> ini_section(std::string_view t
         }
       }
       in_section = normalized == header;
-      if (in_section && !out) out = Section{};
+      if (in_section) on_section();
       continue;
     }
     if (!in_section) continue;
-    auto equals = line.find('=');
-    if (equals == std::string_view::npos) continue;
-    (*out)[std::string(trim(line.substr(0, equals)))] = std::string(trim(line.substr(equals + 1)));
+    on_line(line, raw.front() == ' ' || raw.front() == '\t');
   }
+}
+
+}  // namespace
+
+std::optional<std::map<std::string, std::string>> ini_section(std::string_view text,
+                                                              std::string_view header) {
+  std::optional<Section> out;
+  walk_ini_section(
+      text, header,
+      [&] {
+        if (!out) out = Section{};
+      },
+      [&](std::string_view line, bool) {
+        auto equals = line.find('=');
+        if (equals == std::string_view::npos) return;
+        (*out)[std::string(trim(line.substr(0, equals)))] =
+            std::string(trim(line.substr(equals + 1)));
+      });
+  return out;
+}
+
+std::optional<IniSection> ini_section_nested(std::string_view text, std::string_view header) {
+  std::optional<IniSection> out;
+  std::string open_block;  // the key whose indented lines are a sub-section, "" for none
+  bool continuation = false;
+  walk_ini_section(
+      text, header,
+      [&] {
+        if (!out) out = IniSection{};
+        open_block.clear();
+        continuation = false;
+      },
+      [&](std::string_view line, bool indented) {
+        auto equals = line.find('=');
+        if (indented && (!open_block.empty() || continuation)) {
+          // Inside a nested block (or a continuation of a plain value, which is ignored).
+          if (!open_block.empty() && equals != std::string_view::npos)
+            out->nested[open_block][std::string(trim(line.substr(0, equals)))] =
+                std::string(trim(line.substr(equals + 1)));
+          return;
+        }
+        open_block.clear();
+        continuation = false;
+        if (equals == std::string_view::npos) return;
+        std::string key(trim(line.substr(0, equals)));
+        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value(trim(line.substr(equals + 1)));
+        if (value.empty()) {
+          open_block = key;
+          out->nested[key];  // botocore: an empty block is an empty dict
+          out->values.erase(key);
+        } else {
+          continuation = true;
+          out->nested.erase(key);
+          out->values[key] = std::move(value);
+        }
+      });
   return out;
 }
 

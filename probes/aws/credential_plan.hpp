@@ -61,6 +61,19 @@ struct CredentialPlan {
 std::optional<std::map<std::string, std::string>> ini_section(std::string_view text,
                                                               std::string_view header);
 
+/// One section of the shared config file with the nested blocks botocore reads: a key whose
+/// value is empty followed by indented "sub = value" lines is a sub-section (botocore
+/// configloader.py raw_config_parse / _parse_nested; e.g. "bedrock_runtime =" then
+/// "  endpoint_url = https://..." in a "[services NAME]" section). Top-level keys are lowercased
+/// as configparser does (optionxform); nested keys keep their case, as _parse_nested does. An
+/// indented line after a key with a value is a continuation line and ignored. Same section
+/// syntax as ini_section ("[services NAME]" tolerates extra spaces like "[profile NAME]").
+struct IniSection {
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::map<std::string, std::string>> nested;
+};
+std::optional<IniSection> ini_section_nested(std::string_view text, std::string_view header);
+
 /// The plan for `env` with the config and credentials files' text (either may be empty).
 CredentialPlan plan_credentials(const Environment& env, std::string_view config_text,
                                 std::string_view credentials_text);

@@ -426,4 +426,23 @@ Result<Ec2Page<std::string>> parse_get_managed_prefix_list_entries(std::string_v
   return page;
 }
 
+Result<Ec2Page<ManagedPrefixList>> parse_describe_managed_prefix_lists(std::string_view xml) {
+  auto doc = load(xml, "DescribeManagedPrefixLists");
+  if (!doc) return tl::unexpected(doc.error());
+  const pugi::xml_node& root = (*doc)->root;
+  auto page = page_of<ManagedPrefixList>(root);
+  std::size_t budget = kMaxEc2Items;
+  bool ok = for_items(root, "prefixListSet", budget, [&](const pugi::xml_node& item) {
+    ManagedPrefixList list;
+    list.id = text(item, "prefixListId");
+    list.name = text(item, "prefixListName").substr(0, 256);
+    list.owner_id = text(item, "ownerId").substr(0, 64);
+    list.state = text(item, "state").substr(0, 64);
+    list.described = true;
+    if (!list.id.empty()) page.items.push_back(std::move(list));
+  });
+  if (!ok || budget == 0) return too_many("prefix lists");
+  return page;
+}
+
 }  // namespace bedrock_reach

@@ -40,6 +40,9 @@ Result<Ec2Page<Vpc>> parse_describe_vpcs(std::string_view xml);
 Result<Ec2Page<DhcpOptions>> parse_describe_dhcp_options(std::string_view xml);
 /// GetManagedPrefixListEntries: the entries' CIDRs (entrySet/item/cidr), paged by nextToken.
 Result<Ec2Page<std::string>> parse_get_managed_prefix_list_entries(std::string_view xml);
+/// DescribeManagedPrefixLists: prefixListSet/item (prefixListId, prefixListName, ownerId, state),
+/// paged by nextToken; cidrs stay empty (entries_read false), described true.
+Result<Ec2Page<ManagedPrefixList>> parse_describe_managed_prefix_lists(std::string_view xml);
 /// Fills only the attribute present in the answer (one per call).
 Result<VpcDnsAttributes> parse_describe_vpc_attribute(std::string_view xml);
 /// Fails with ErrorKind::parse unless `xml` is an EC2 error document.

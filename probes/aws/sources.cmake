@@ -14,4 +14,5 @@ target_sources(br_probes PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/runtime.cpp
   ${CMAKE_CURRENT_LIST_DIR}/credential_plan.cpp
   ${CMAKE_CURRENT_LIST_DIR}/credential_parse.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/credential_fetch.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/credential_fetch.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sigv4.cpp)

@@ -93,7 +93,9 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   }
 
   void release() {
-    if (--pending_ == 0) finish(false);
+    if (--pending_ > 0) return;
+    if (!finished_ && issue_prefix_list_names()) return;  // holds pending_ until it answers
+    finish(false);
   }
 
   /// Bookkeeping for Topology::read_complete(): one read of `action` has answered.
@@ -343,9 +345,43 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
       describe<std::string>("GetManagedPrefixListEntries", std::move(p),
                             &parse_get_managed_prefix_list_entries,
                             [self, id](std::vector<std::string> cidrs) {
-                              self->topology_.prefix_lists.push_back({id, std::move(cidrs)});
+                              self->prefix_list(id).cidrs = std::move(cidrs);
+                              self->prefix_list(id).entries_read = true;
                             });
     }
+  }
+
+  ManagedPrefixList& prefix_list(const std::string& id) {
+    for (auto& list : topology_.prefix_lists)
+      if (list.id == id) return list;
+    topology_.prefix_lists.push_back(ManagedPrefixList{.id = id});
+    return topology_.prefix_lists.back();
+  }
+
+  /// Names and owners of the prefix lists seen (AWS-managed or the customer's), in one
+  /// DescribeManagedPrefixLists for all of them (PrefixListId.N, paged), once every route table
+  /// and security group read has answered: the last reads may name more lists.
+  bool issue_prefix_list_names() {
+    if (prefix_lists_named_ || requested_prefix_lists_.empty()) return false;
+    prefix_lists_named_ = true;
+    std::vector<std::string> ids(requested_prefix_lists_.begin(), requested_prefix_lists_.end());
+    QueryParams p;
+    add_ec2_list(p, "PrefixListId", ids);
+    auto self = shared_from_this();
+    describe<ManagedPrefixList>("DescribeManagedPrefixLists", std::move(p),
+                                &parse_describe_managed_prefix_lists,
+                                [self](std::vector<ManagedPrefixList> lists) {
+                                  for (auto& described : lists) {
+                                    if (!self->requested_prefix_lists_.count(described.id))
+                                      continue;
+                                    auto& list = self->prefix_list(described.id);
+                                    list.described = true;
+                                    list.name = std::move(described.name);
+                                    list.owner_id = std::move(described.owner_id);
+                                    list.state = std::move(described.state);
+                                  }
+                                });
+    return true;
   }
 
   /// Failures arrive in whatever order the API answers; they are judged together in finish(), in
@@ -479,6 +515,7 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
   bool finished_ = false;
   std::multiset<std::string> in_flight_;  // actions of reads not yet answered
   std::set<std::string> requested_prefix_lists_;
+  bool prefix_lists_named_ = false;
   bool deadline_hit_ = false;
   Topology topology_;
   std::vector<Finding> findings_;
@@ -489,10 +526,10 @@ class Discovery : public std::enable_shared_from_this<Discovery> {
 
 const std::vector<std::string>& discovery_ec2_actions() {
   static const std::vector<std::string> kActions = {
-      "DescribeDhcpOptions",        "DescribeNetworkAcls",    "DescribeNetworkInterfaces",
-      "DescribeRouteTables",        "DescribeSecurityGroups", "DescribeSubnets",
-      "DescribeVpcAttribute",       "DescribeVpcEndpoints",   "DescribeVpcs",
-      "GetManagedPrefixListEntries"};
+      "DescribeDhcpOptions",         "DescribeNetworkAcls",       "DescribeNetworkInterfaces",
+      "DescribeRouteTables",         "DescribeSecurityGroups",    "DescribeSubnets",
+      "DescribeVpcAttribute",        "DescribeVpcEndpoints",      "DescribeVpcs",
+      "GetManagedPrefixListEntries", "DescribeManagedPrefixLists"};
   return kActions;
 }
 
@@ -508,6 +545,9 @@ std::string ec2_action_purpose(std::string_view action) {
       {"DescribeVpcAttribute", "the VPC DNS attributes"},
       {"DescribeDhcpOptions", "the DHCP options"},
       {"GetManagedPrefixListEntries", "the prefix lists that routes and security group rules name"},
+      {"DescribeManagedPrefixLists",
+       "the names and owners of the prefix lists that routes and security group rules name "
+       "(AWS-managed or customer-managed)"},
   };
   auto found = kPurpose.find(action);
   return found == kPurpose.end() ? std::string(action) : std::string(found->second);

@@ -67,6 +67,21 @@ std::string route_target_id(const Route& route) {
   return "";
 }
 
+std::string prefix_list_text(std::string_view id, std::span<const PrefixList> prefix_lists) {
+  std::string out(id);
+  for (const auto& list : prefix_lists) {
+    if (list.id != id || list.name.empty()) continue;
+    out += " (" + list.name.substr(0, 128) +
+           (list.owner_id == "AWS"
+                ? ", AWS-managed"
+                : ", customer-managed" +
+                      (list.owner_id.empty() ? std::string() : ", owner " + list.owner_id)) +
+           ")";
+    break;
+  }
+  return out;
+}
+
 std::string route_destination(const Route& route) {
   if (!route.destination_cidr.empty()) return route.destination_cidr;
   if (!route.destination_ipv6_cidr.empty()) return route.destination_ipv6_cidr;
@@ -97,6 +112,9 @@ RouteVerdict lookup_route(const RouteTable& table, const IpAddress& destination,
   }
   verdict.target = route_target_id(*best);
   verdict.destination = route_destination(*best);
+  if (!best->destination_prefix_list_id.empty() && best->destination_cidr.empty() &&
+      best->destination_ipv6_cidr.empty())
+    verdict.destination = prefix_list_text(best->destination_prefix_list_id, prefix_lists);
   verdict.kind = iequals(best->state, "blackhole") ? "blackhole" : route_target_kind(*best);
   return verdict;
 }

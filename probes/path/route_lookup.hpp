@@ -10,11 +10,18 @@
 
 namespace bedrock_reach {
 
-/// A managed or customer prefix list whose CIDRs are known (routes and SG rules may name one).
+/// A managed or customer prefix list (routes and SG rules may name one).
 struct PrefixList {
   std::string id;  // pl-...
   std::vector<std::string> cidrs;
+  bool entries_known = true;  // false: only its name is known (GetManagedPrefixListEntries failed)
+  std::string name;           // DescribeManagedPrefixLists prefixListName, "" when not described
+  std::string owner_id;       // "AWS" for AWS-managed lists, else the owning account
 };
+
+/// "pl-63a5400a (com.amazonaws.us-east-1.s3, AWS-managed)", "pl-0a1b... (app-subnets,
+/// customer-managed, owner 123456789012)", or the bare ID when the list was not described.
+std::string prefix_list_text(std::string_view id, std::span<const PrefixList> prefix_lists);
 
 /// The route an address would take. kind is one of report.hpp's RouteVerdict kinds: "no-route"
 /// when nothing matches, "blackhole" when the best match is blackholed (target names the deleted

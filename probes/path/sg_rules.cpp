@@ -57,11 +57,13 @@ std::string port_text(const IpPermission& permission) {
 }  // namespace
 
 std::string describe_permission(const std::string& group_id, bool egress,
-                                const IpPermission& permission) {
+                                const IpPermission& permission,
+                                std::span<const PrefixList> prefix_lists) {
   std::vector<std::string> peers;
   for (const auto& cidr : permission.ipv4_ranges) peers.push_back(cidr);
   for (const auto& cidr : permission.ipv6_ranges) peers.push_back(cidr);
-  for (const auto& pl : permission.prefix_list_ids) peers.push_back(pl);
+  for (const auto& pl : permission.prefix_list_ids)
+    peers.push_back(prefix_list_text(pl, prefix_lists));
   for (const auto& pair : permission.groups) peers.push_back(pair.group_id);
   std::string text = group_id + (egress ? " egress " : " ingress ") + port_text(permission);
   text += egress ? " -> " : " <- ";
@@ -86,7 +88,7 @@ SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const 
     }
     const auto& permissions = flow.egress ? group->egress : group->ingress;
     for (const auto& permission : permissions) {
-      std::string described = describe_permission(group_id, flow.egress, permission);
+      std::string described = describe_permission(group_id, flow.egress, permission, prefix_lists);
       verdict.rules_seen.push_back(described);
       if (!permission_covers_tcp_port(permission, flow.port)) continue;
       bool v4 = flow.peer_range ? flow.peer_range->family() == IpFamily::v4 : peer.is_v4();
@@ -104,13 +106,13 @@ SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const 
       for (const auto& pl : permission.prefix_list_ids) {
         bool known = false;
         for (const auto& list : prefix_lists) {
-          if (list.id != pl) continue;
+          if (list.id != pl || !list.entries_known) continue;
           known = true;
           if (peer_in(list.cidrs, flow, peer)) matched = true;
         }
         if (!known)
           unknown_reasons.push_back("rule " + described + " names " + pl +
-                                    " whose CIDRs are unknown");
+                                    " whose CIDRs are unknown (GetManagedPrefixListEntries)");
       }
       if (matched && verdict.result != RuleCheck::allowed) {
         verdict.result = RuleCheck::allowed;

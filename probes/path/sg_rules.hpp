@@ -46,8 +46,10 @@ struct SgVerdict {
 SgVerdict check_security_groups(const std::vector<SecurityGroup>& groups, const SgFlow& flow,
                                 std::span<const PrefixList> prefix_lists = {});
 
-/// "sg-1 egress tcp 443 -> 10.0.0.0/16, sg-2" — one permission in words.
+/// "sg-1 egress tcp 443 -> 10.0.0.0/16, sg-2" — one permission in words; prefix lists by ID and,
+/// when `prefix_lists` describes them, name and owner (prefix_list_text).
 std::string describe_permission(const std::string& group_id, bool egress,
-                                const IpPermission& permission);
+                                const IpPermission& permission,
+                                std::span<const PrefixList> prefix_lists = {});
 
 }  // namespace bedrock_reach

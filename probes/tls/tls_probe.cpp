@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 
+#include "aws/sigv4.hpp"
 #include "proxy/proxy_config.hpp"
 #include "tls/tls_rules.hpp"
 
@@ -87,9 +88,29 @@ struct ProbeState {
     out.keep_connection = !sign && will_sign();
     out.reuse_connection = sign;
     if (sign) {
-      out.sigv4 = SigV4Signing{request.region,
-                               request.signing_name.empty() ? "bedrock" : request.signing_name,
-                               request.credentials};
+      const std::string signing_name =
+          request.signing_name.empty() ? "bedrock" : request.signing_name;
+      if (curl_signs_path_correctly(call.path)) {
+        out.sigv4 = SigV4Signing{request.region, signing_name, request.credentials};
+      } else {
+        // A path with %XX (a model ID with ':' or '/'): curl 7.88.1 signs the path as sent where
+        // AWS encodes it once more (reference §5.2), so the agent signs; the Authorization
+        // header it adds is never logged or reported.
+        SigV4Request to_sign;
+        to_sign.method = call.method;
+        to_sign.path = call.path;
+        to_sign.host = request.hostname +
+                       (request.port == 443 ? std::string() : ":" + std::to_string(request.port));
+        to_sign.headers = out.headers;
+        to_sign.body = out.body;
+        to_sign.region = request.region;
+        to_sign.service = signing_name;
+        to_sign.unix_time = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        SigV4Signed signed_request = sign_sigv4(to_sign, *request.credentials);
+        for (auto& header : signed_request.headers) out.headers.push_back(std::move(header));
+      }
     }
     return out;
   }
@@ -176,6 +197,7 @@ void run_signed(const std::shared_ptr<ProbeState>& state, const ProbeCall& call)
     std::vector<std::string> evidence = {
         "signed " + call.method + " " + call.path + " (" + call.operation + ", signing name " +
             (state->request.signing_name.empty() ? "bedrock" : state->request.signing_name) +
+            (curl_signs_path_correctly(call.path) ? "" : ", SigV4 computed by the agent") +
             ") → HTTP " + std::to_string(result->status),
         "x-amzn-ErrorType " + (verdict.error.type.empty() ? "(none)" : verdict.error.type),
         "message " + (verdict.error.message.empty() ? "(none)" : verdict.error.message),
@@ -264,20 +286,12 @@ void on_unsigned(const std::shared_ptr<ProbeState>& state, HttpResult result) {
     return;
   }
   auto call = signed_probe_call(state->request.service, state->request.model);
-  bool runtime = call && call->operation == "InvokeModel";
   if (!state->request.signed_call) {
     r.signed_skipped_reason = "signed calls are off (--no-signed)";
   } else if (state->request.credentials == nullptr) {
     r.signed_skipped_reason = "no credentials";
   } else if (!call) {
     r.signed_skipped_reason = "no harmless signed call is known for " + state->request.service;
-  } else if (runtime && state->request.model.find(':') != std::string::npos) {
-    // A stand-in model would be refused by a policy scoped to the application's models, and
-    // curl 7.88 cannot sign a path with ':' (aws-reference.md 5.2): the endpoint policy is
-    // evaluated for the model instead.
-    r.signed_skipped_reason = "the model ID " + state->request.model.substr(0, 128) +
-                              " contains ':', which curl cannot sign in a path; the endpoint "
-                              "policy is evaluated for it instead";
   } else if (state->ctx.remaining() <= Millis{0}) {
     r.signed_skipped_reason = "the check deadline passed";
     state->output.cut_by_deadline = true;

@@ -1,5 +1,7 @@
 #include "tls/tls_rules.hpp"
 
+#include "aws/sigv4.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -245,11 +247,14 @@ std::optional<ProbeCall> signed_probe_call(std::string_view service, std::string
   }
   if (name == "bedrock") return ProbeCall{"GET", "/foundation-models", "", "ListFoundationModels"};
   if (name == "bedrock-runtime") {
-    // No colon in the path: curl 7.88.1 cannot sign one (reference §5.2). The application's model
-    // (--model) when it is colon-free; its body "{}" is no valid request for any model, so
-    // Bedrock refuses it with ValidationException before anything runs.
-    if (!model.empty() && model.find(':') == std::string_view::npos)
-      return ProbeCall{"POST", "/model/" + std::string(model) + "/invoke", "{}", "InvokeModel"};
+    // The application's model (--model), its ID URI-encoded as one path segment as botocore
+    // serializes the modelId label (serialize.py _render_uri_template: ':' -> %3A, '/' -> %2F).
+    // The body "{}" is no valid request for any model, so Bedrock refuses it with
+    // ValidationException before anything runs. A path with %XX is signed by the agent itself
+    // (aws/sigv4: curl 7.88.1 cannot sign it, reference §5.2).
+    if (!model.empty())
+      return ProbeCall{"POST", "/model/" + sigv4_uri_encode(model, false) + "/invoke", "{}",
+                       "InvokeModel"};
     return ProbeCall{"POST", "/model/bedrock-reach-probe-nonexistent/invoke", "{}", "InvokeModel"};
   }
   if (name == "bedrock-agent") {

@@ -42,6 +42,9 @@ expect --emf-file agent --emf
 expect --log-format agent --log
 expect json agent --log-format ""
 expect --output check --out
+expect --endpoint-url check --endpoint
+expect --endpoint-url agent --endp
+expect --model check --mod
 # Hidden subcommands stay hidden.
 case " $(complete_words "") " in *" completion "*) echo "FAIL: completion offered"; fail=1 ;; esac
 "$binary" --help | grep -q completion && { echo "FAIL: completion in --help"; fail=1; }

@@ -9,7 +9,9 @@ foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missi
         tls-expired tls-wrong-name
         # issue 15: real estates ("SCENARIO@variant" runs SCENARIO with the variant's flags)
         shared-vpc no-ec2-endpoint scoped-policy scoped-policy@in-scope scoped-policy@out-of-scope
-        fips pathed-role inspection-route prefix-lists app-endpoint-url
+        scoped-policy@profile-arn
+        fips pathed-role inspection-route prefix-lists prefix-lists-unnamed app-endpoint-url
+        app-endpoint-config private-dns-off@endpoint-url-flag dual-stack-names
         # a centralised endpoint in a hub VPC (transit gateway, shared private hosted zone)
         hub-endpoint)
   add_test(NAME e2e.${scenario}

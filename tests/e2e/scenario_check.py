@@ -75,19 +75,60 @@ EXPECT = {
                             paths={"*": "private-endpoint"}, within=6.0),
     "scoped-policy": dict(max_exit=1, must=["POLICY_SCOPED"],
                           must_not=["POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
+    # A model ID with ':' is sent (%3A) and signed by the agent itself; the simulator verifies the signature
+    # (simlib/sigv4.py) and logs the authorized call, refused before any model runs (ValidationException).
     "scoped-policy@in-scope": dict(exit=0, args=["--model", "anthropic.claude-3-haiku-20240307-v1:0"],
-                                   must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
+                                   must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"],
+                                   sim_events=[["bedrock", "bedrock-runtime", "signature-ok", "bedrock:InvokeModel",
+                                                "arn:aws:bedrock:us-east-1::foundation-model/"
+                                                "anthropic.claude-3-haiku-20240307-v1:0", "ValidationException"]]),
+    "scoped-policy@profile-arn": dict(
+        exit=0, args=["--model", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+                                 "us.anthropic.claude-3-5-sonnet-20240620-v1:0"],
+        must_not=["POLICY_SCOPED", "POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"],
+        sim_events=[["bedrock", "bedrock-runtime", "signature-ok", "bedrock:InvokeModel",
+                     "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+                     "us.anthropic.claude-3-5-sonnet-20240620-v1:0", "ValidationException"]]),
     "scoped-policy@out-of-scope": dict(exit=2, args=["--model", "meta.llama3-8b-instruct-v1:0"],
-                                       must=["POLICY_DENIES"]),
+                                       must=["POLICY_DENIES"],
+                                       sim_events=[["bedrock", "bedrock-runtime", "signature-ok",
+                                                    "bedrock:InvokeModel",
+                                                    "arn:aws:bedrock:us-east-1::foundation-model/"
+                                                    "meta.llama3-8b-instruct-v1:0", "denied"]]),
     "fips": dict(exit=0, args=["--fips"], no_problems=True, paths={"*": "private-endpoint"},
                  hostnames={"bedrock": "bedrock-fips.us-east-1.amazonaws.com",
                             "bedrock-runtime": "bedrock-runtime-fips.us-east-1.amazonaws.com"}),
     "pathed-role": dict(max_exit=1, must_not=["POLICY_DENIES", "SIGNED_CALL_DENIED_POLICY"]),
     "inspection-route": dict(exit=2, must=["ROUTE_VIA_APPLIANCE"], paths={"bedrock-runtime": "inspection"}),
-    "prefix-lists": dict(exit=0, no_problems=True, all_private=True, must_not=["SG_INGRESS_BLOCKS"]),
+    "prefix-lists": dict(exit=0, no_problems=True, all_private=True, must_not=["SG_INGRESS_BLOCKS"],
+                         sim_events=[["ec2", "DescribeManagedPrefixLists", "first"]]),
+    # Without ec2:DescribeManagedPrefixLists the lists are unnamed but their entries still decide; the
+    # could-not-check finding names the missing action.
+    "prefix-lists-unnamed": dict(exit=1, all_private=True, must=["API_ACCESS_DENIED"],
+                                 must_not=["SG_INGRESS_BLOCKS", "SG_EGRESS_BLOCKS"],
+                                 message_has={"API_ACCESS_DENIED": "ec2:DescribeManagedPrefixLists"}),
     "app-endpoint-url": dict(exit=0, paths={"bedrock-runtime": "private-endpoint"},
                              hostnames={"bedrock-runtime": "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime."
-                                                           "us-east-1.vpce.amazonaws.com"}),
+                                                           "us-east-1.vpce.amazonaws.com"},
+                             host_sources={"bedrock-runtime": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"}),
+    # The same host from the shared config file's services section, and from --endpoint-url (which wins).
+    "app-endpoint-config": dict(exit=0, paths={"bedrock-runtime": "private-endpoint"},
+                                hostnames={"bedrock-runtime": "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime."
+                                                              "us-east-1.vpce.amazonaws.com"},
+                                host_sources={"bedrock-runtime":
+                                              "config [services bedrock-app] bedrock_runtime.endpoint_url"}),
+    # AWS_USE_DUALSTACK_ENDPOINT: the api.aws names are what is checked; they answer public addresses here, and
+    # the findings say that AWS does not document whether private DNS covers them.
+    "dual-stack-names": dict(exit=2, must=["DNS_PUBLIC_ANSWER"],
+                             hostnames={"bedrock-runtime": "bedrock-runtime.us-east-1.api.aws"},
+                             host_sources={"bedrock-runtime": "dualstack (AWS_USE_DUALSTACK_ENDPOINT)"},
+                             evidence_has={"DNS_PUBLIC_ANSWER": "AWS documentation does not state whether"}),
+    "private-dns-off@endpoint-url-flag": dict(
+        exit=0, paths={"bedrock-runtime": "private-endpoint"},
+        args=["--service", "bedrock-runtime", "--endpoint-url",
+              "bedrock-runtime=https://vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com"],
+        hostnames={"bedrock-runtime": "vpce-0b1a2c3d4e5f60002-k4l5m6n7.bedrock-runtime.us-east-1.vpce.amazonaws.com"},
+        host_sources={"bedrock-runtime": "--endpoint-url"}),
     # Hub VPC endpoint over a transit gateway: a supported design the spoke's API cannot see. Not DNS_NOT_ENDPOINT
     # (no evidence against it) nor ENDPOINT_MISSING (no local endpoint is needed); a warning that says so.
     "hub-endpoint": dict(exit=1, must=["DNS_OUTSIDE_VPC", "ROUTE_VIA_TGW"],
@@ -153,6 +194,10 @@ def main():
             for service, host in expect.get("hostnames", {}).items():
                 if host not in names.values():
                     failures.append(f"{host} not checked (services: {names})")
+            for service in report["services"]:
+                want = expect.get("host_sources", {}).get(service["name"])
+                if want and service.get("hostname_source") != want:
+                    failures.append(f"{service['name']} hostname_source {service.get('hostname_source')}, want {want}")
             # The report's own duration (the process around it also pays for namespace entry).
             if "within" in expect and report["duration_ms"] / 1000.0 > expect["within"]:
                 failures.append(f"took {report['duration_ms']} ms, want under {expect['within']} s "
@@ -187,6 +232,12 @@ def main():
                             failures.append(f"{service['name']} {address['ip']} class {address['class']}")
                         if not (address.get("tls") or {}).get("ok"):
                             failures.append(f"{service['name']} {address['ip']} TLS not ok")
+            for code, piece in expect.get("evidence_has", {}).items():
+                if not any(f["code"] == code and any(piece in e for e in f["evidence"]) for f in report["findings"]):
+                    failures.append(f"no {code} whose evidence has {piece!r}")
+            for code, piece in expect.get("message_has", {}).items():
+                if not any(f["code"] == code and piece in f["message"] for f in report["findings"]):
+                    failures.append(f"no {code} whose message has {piece!r}")
             if expect.get("want_v6"):
                 if not any(a["family"] == "ipv6" for s in report["services"] for a in s["addresses"]):
                     failures.append("no IPv6 address in a dual-stack VPC")

@@ -25,6 +25,7 @@ endfunction()
 br_add_fuzz_target(ec2_xml ec2_describe_vpc_endpoints ec2_describe_network_interfaces
   ec2_describe_route_tables ec2_describe_security_groups ec2_describe_network_acls
   ec2_describe_subnets ec2_describe_vpcs ec2_describe_vpc_attribute ec2_describe_dhcp_options ec2_error
+  ec2_describe_managed_prefix_lists
   campaign-ec2_xml)
 br_add_fuzz_target(imds imds_role_credentials imds_text campaign-imds)
 br_add_fuzz_target(policy policy campaign-policy)

@@ -71,6 +71,18 @@ class FakeEc2 {
           "</GetManagedPrefixListEntriesResponse>";
       return reply;
     }
+    if (action == "DescribeManagedPrefixLists") {
+      // The same list as AWS describes it: AWS-managed (ownerId AWS).
+      reply.body =
+          "<DescribeManagedPrefixListsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+          "<requestId>r</requestId><prefixListSet><item><prefixListId>pl-63a5400a</prefixListId>"
+          "<addressFamily>IPv4</addressFamily><state>create-complete</state>"
+          "<prefixListArn>arn:aws:ec2:us-east-1:aws:prefix-list/pl-63a5400a</prefixListArn>"
+          "<prefixListName>com.amazonaws.us-east-1.s3</prefixListName><maxEntries>8</maxEntries>"
+          "<version>1</version><tagSet/><ownerId>AWS</ownerId></item></prefixListSet>"
+          "</DescribeManagedPrefixListsResponse>";
+      return reply;
+    }
     auto sample = kSamples.find(action);
     if (sample == kSamples.end()) {
       reply.status = 400;

@@ -271,5 +271,23 @@ class HubEndpoint(SimCase):
             self.assertEqual(self.curl(RT, ip)[:2], (0, "403"))  # the hub endpoint serves the name
 
 
+class AppEndpointConfig(SimCase):
+    SCENARIO = "app-endpoint-config"
+
+    def test_services_section(self):
+        # The aws CLI (botocore's ConfiguredEndpointProvider) reads the [services] section of AWS_CONFIG_FILE and
+        # reaches an ENI through the endpoint-specific name; without the section it would time out on the public
+        # default name (private DNS off, no route out).
+        env = self.out("env")
+        self.assertNotIn("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", env)
+        self.assertNotIn("AWS_ENDPOINT_URL=", env)
+        r = self.run_in("aws", "--cli-connect-timeout", "3", "bedrock-runtime", "invoke-model",
+                        "--model-id", PROBE, "--body", "e30=", "/dev/null", timeout=60)
+        self.assertIn("ValidationException", r.stderr)
+        with open(self.sc["state_dir"] + "/events.log") as f:
+            self.assertRegex(f.read(), r'"http", "10\.0\.[123]\.31", "POST", "/model/%s/invoke", '
+                                       r'"vpce-0b1a2c3d4e5f60002-k4l5m6n7' % PROBE)
+
+
 if __name__ == "__main__":
     main()

@@ -7,4 +7,5 @@ br_add_gtest(NAME aws_unit_tests LABEL unit SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/aws_credentials_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/aws_iam_policy_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/aws_app_credentials_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/aws_sigv4_test.cpp
   LIBS nlohmann_json::nlohmann_json)

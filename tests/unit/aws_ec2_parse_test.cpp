@@ -369,12 +369,34 @@ TEST(AwsEc2Parse, MalformedNumbersBecomeAbsent) {
 
 // Every prefix of every sample: the parsers must neither crash nor accept half a document with
 // a different meaning (a cheap stand-in for the fuzzers, replayed on every run).
+TEST(AwsEc2Parse, DescribeManagedPrefixListsMatchesBotocore) {
+  // Sample parsed by botocore's EC2 parser into DescribeManagedPrefixLists.parsed.json
+  // (botocore/data/ec2/2016-11-15/service-2.json ManagedPrefixList).
+  auto page = parse_describe_managed_prefix_lists(read_sample("DescribeManagedPrefixLists.xml"));
+  ASSERT_TRUE(page) << page.error().message;
+  json want = botocore("DescribeManagedPrefixLists");
+  ASSERT_EQ(page->items.size(), want["PrefixLists"].size());
+  EXPECT_EQ(page->next_token, want["NextToken"].get<std::string>());
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    const auto& got = page->items[i];
+    const auto& w = want["PrefixLists"][i];
+    EXPECT_EQ(got.id, w["PrefixListId"].get<std::string>());
+    EXPECT_EQ(got.name, w["PrefixListName"].get<std::string>());
+    EXPECT_EQ(got.owner_id, w["OwnerId"].get<std::string>());
+    EXPECT_EQ(got.state, w["State"].get<std::string>());
+    EXPECT_TRUE(got.described);
+    EXPECT_FALSE(got.entries_read);
+  }
+  EXPECT_FALSE(page->items[0].aws_managed());
+  EXPECT_TRUE(page->items[1].aws_managed());  // ownerId "AWS"
+}
+
 TEST(AwsEc2Parse, TruncatedSamplesNeverCrash) {
   for (const char* name :
        {"DescribeVpcEndpoints.xml", "DescribeNetworkInterfaces.xml", "DescribeRouteTables.xml",
         "DescribeSecurityGroups.xml", "DescribeNetworkAcls.xml", "DescribeSubnets.xml",
         "DescribeVpcAttribute.xml", "DescribeVpcs.xml", "DescribeDhcpOptions.xml",
-        "Error-UnauthorizedOperation.xml"}) {
+        "DescribeManagedPrefixLists.xml", "Error-UnauthorizedOperation.xml"}) {
     std::string xml = read_sample(name);
     ASSERT_FALSE(xml.empty()) << name;
     for (std::size_t n = 0; n < xml.size(); n += 7) {
@@ -388,6 +410,7 @@ TEST(AwsEc2Parse, TruncatedSamplesNeverCrash) {
       (void)parse_describe_vpcs(part);
       (void)parse_describe_dhcp_options(part);
       (void)parse_describe_vpc_attribute(part);
+      (void)parse_describe_managed_prefix_lists(part);
       (void)parse_ec2_error(part);
     }
   }

@@ -110,6 +110,11 @@ TEST(RouteLookup, PrefixListDestinationMatchesWhenCidrsKnown) {
   EXPECT_EQ(v.destination, "pl-63a5400a");
   EXPECT_EQ(lookup_route(table, ip("3.5.31.255"), lists).kind, "gateway-endpoint");
   EXPECT_EQ(lookup_route(table, ip("3.5.32.0"), lists).kind, "blackhole");
+  // Described by DescribeManagedPrefixLists: the destination names the list and its owner.
+  const std::vector<PrefixList> named{
+      {"pl-63a5400a", {"52.216.0.0/15"}, true, "com.amazonaws.us-east-1.s3", "AWS"}};
+  EXPECT_EQ(lookup_route(table, ip("52.216.1.1"), named).destination,
+            "pl-63a5400a (com.amazonaws.us-east-1.s3, AWS-managed)");
 }
 
 TEST(RouteLookup, CidrRouteBeatsPrefixListRouteOfEqualLength) {

@@ -53,6 +53,29 @@ TEST(SecurityGroups, SampleAppEgressOnlyToPrefixListIsUnknownWithoutItsCidrs) {
   EXPECT_EQ(v.rules_seen[1], "sg-0a990000000000001 egress udp 53 -> 10.0.0.2/32");
 }
 
+TEST(SecurityGroups, PrefixListsNamedWhenDescribed) {
+  // Described but its entries unread (GetManagedPrefixListEntries denied): named, still unknown.
+  const std::vector<PrefixList> named{
+      {"pl-63a5400a", {}, false, "com.amazonaws.us-east-1.s3", "AWS"}};
+  SgVerdict v =
+      check_security_groups(sample_groups(), {kApp, ip("10.0.1.25"), kEndpoint, 443, true}, named);
+  EXPECT_EQ(v.result, RuleCheck::unknown);
+  ASSERT_FALSE(v.rules_seen.empty());
+  EXPECT_EQ(v.rules_seen[0],
+            "sg-0a990000000000001 egress tcp 443 -> pl-63a5400a (com.amazonaws.us-east-1.s3, "
+            "AWS-managed)");
+  IpPermission customer = perm("tcp", 443, 443);
+  customer.prefix_list_ids.push_back("pl-0a1b2c3d4e5f60001");
+  const std::vector<PrefixList> lists{
+      {"pl-0a1b2c3d4e5f60001", {"10.0.1.0/24"}, true, "app-subnets", "123456789012"}};
+  EXPECT_EQ(describe_permission("sg-e", false, customer, lists),
+            "sg-e ingress tcp 443 <- pl-0a1b2c3d4e5f60001 (app-subnets, customer-managed, owner "
+            "123456789012)");
+  EXPECT_EQ(describe_permission("sg-e", false, customer),
+            "sg-e ingress tcp 443 <- "
+            "pl-0a1b2c3d4e5f60001");
+}
+
 TEST(SecurityGroups, SampleAppEgressBlocksEniWhenPrefixListKnown) {
   const std::vector<PrefixList> lists{{"pl-63a5400a", {"52.216.0.0/15", "3.5.0.0/19"}}};
   SgVerdict v =

@@ -222,19 +222,25 @@ TEST(TlsRules, ProbeCalls) {
   EXPECT_EQ(runtime->method, "POST");
   EXPECT_EQ(runtime->path, "/model/bedrock-reach-probe-nonexistent/invoke");
   EXPECT_EQ(runtime->body, "{}");
-  EXPECT_EQ(runtime->path.find(':'), std::string::npos);  // curl 7.88.1 cannot sign colons
+  EXPECT_EQ(runtime->path.find(':'), std::string::npos);
   EXPECT_TRUE(signed_probe_call("bedrock-runtime-fips"));
   EXPECT_EQ(signed_probe_call("bedrock-agent")->operation, "ListAgents");
   // Retrieve on a knowledge base that cannot exist: one of the actions the policy evaluation
   // checks for the service (required_actions), read-only.
   EXPECT_EQ(signed_probe_call("bedrock-agent-runtime")->method, "POST");
   EXPECT_EQ(signed_probe_call("bedrock-agent-runtime")->operation, "Retrieve");
-  // --model: a colon-free model is used as it is; a model with ':' keeps the stand-in (the probe
-  // skips the call; curl cannot sign the colon).
+  // --model: the model ID is one URI-encoded path segment, as botocore sends it; ':' and '/'
+  // become %3A and %2F (the agent signs such a path itself, aws/sigv4).
   EXPECT_EQ(signed_probe_call("bedrock-runtime", "amazon.titan-embed-g1-text-02")->path,
             "/model/amazon.titan-embed-g1-text-02/invoke");
   EXPECT_EQ(signed_probe_call("bedrock-runtime", "anthropic.claude-3-haiku-20240307-v1:0")->path,
-            "/model/bedrock-reach-probe-nonexistent/invoke");
+            "/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke");
+  EXPECT_EQ(signed_probe_call("bedrock-runtime",
+                              "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+                              "us.anthropic.claude-3-5-sonnet-20240620-v1:0")
+                ->path,
+            "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2F"
+            "us.anthropic.claude-3-5-sonnet-20240620-v1%3A0/invoke");
   EXPECT_FALSE(signed_probe_call("sts"));
   EXPECT_EQ(unsigned_probe_call("sts").path, "/");
   EXPECT_EQ(unsigned_probe_call("bedrock").path, "/foundation-models");

@@ -16,6 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_describe_vpcs(xml);
   (void)parse_describe_dhcp_options(xml);
   (void)parse_describe_vpc_attribute(xml);
+  (void)parse_get_managed_prefix_list_entries(xml);
+  (void)parse_describe_managed_prefix_lists(xml);
   (void)parse_ec2_error(xml);
   return 0;
 }

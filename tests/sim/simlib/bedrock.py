@@ -63,11 +63,15 @@ def route(service, method, path, region, account="123456789012"):
         if method == "GET" and m:
             return "bedrock:GetFoundationModel", fm + m.group(1)
     if service == "bedrock-runtime" and method == "POST":
-        m = re.fullmatch(r"/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)", p)
+        # The modelId label is one percent-encoded segment (botocore serialize.py _render_uri_template encodes
+        # '/' as %2F, so an inference-profile ARN arrives as arn%3A...%3Ainference-profile%2F...): split the raw
+        # path first, then decode the segment.
+        m = re.fullmatch(r"/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)",
+                         path.split("?")[0])
         if m:
             act = {"invoke": "InvokeModel", "converse": "InvokeModel", "count-tokens": "CountTokens"}.get(
                 m.group(2), "InvokeModelWithResponseStream")
-            return "bedrock:" + act, model_resource(m.group(1), region, account)
+            return "bedrock:" + act, model_resource(urllib.parse.unquote(m.group(1)), region, account)
     if service == "bedrock-agent" and p.rstrip("/") in ("/agents", "/knowledgebases"):
         return ("bedrock:ListAgents" if "agents" in p else "bedrock:ListKnowledgeBases"), "*"
     if service == "bedrock-agent-runtime" and method == "POST":
@@ -130,6 +134,7 @@ class BedrockHandler(frontend.AwsHandler):
             akid = sigv4.verify(self.command, self.path, list(self.headers.items()), body, sc["region"], "bedrock",
                                 app.lookup_secret)
         except sigv4.SigError as e:
+            app.log_event("bedrock", info["service"], "signature-" + e.kind, self.command, self.path)
             return self._reply(403, {"message": str(e)}, SIG_ERRORS.get(e.kind, "InvalidSignatureException"))
         r = route(info["service"], self.command, self.path, sc["region"], sc["account"])
         if not r:
@@ -164,9 +169,11 @@ class BedrockHandler(frontend.AwsHandler):
         elif verdict == "implicit-deny":
             denied = "because no VPC endpoint policy allows the %s action" % action
         if denied:
+            app.log_event("bedrock", info["service"], "signature-ok", action, resource, "denied")
             msg = "User: %s is not authorized to perform: %s on resource: %s %s" % (who, action, res_txt, denied)
             return self._reply(403, {"message": msg}, "AccessDeniedException", BEDROCK_NS)
         status, out, etype = success(action, resource, sc["region"])
+        app.log_event("bedrock", info["service"], "signature-ok", action, resource, etype or status)
         self._reply(status, out, etype, BEDROCK_NS)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve

@@ -116,6 +116,30 @@ def service_host(svc, region):
     return "%s.%s.amazonaws.com" % (svc, region)
 
 
+def dualstack_host(svc, region):
+    """The dual-stack name an SDK uses with AWS_USE_DUALSTACK_ENDPOINT: botocore
+    data/bedrock-runtime/2023-09-30/endpoint-rule-set-1.json (UseDualStack ->
+    https://bedrock-runtime.{Region}.{PartitionResult#dualStackDnsSuffix}; partitions.json: api.aws)."""
+    return "%s.%s.api.aws" % (svc, region)
+
+
+def dualstack_records(data):
+    """Dual-stack names answer the service's public addresses, also inside the VPC. AWS documents no private-DNS
+    record for Bedrock's api.aws names (the PrivateLink guide's private DNS covers "the default public DNS name for
+    the service for the Region"; aws-reference.md 1.5-1.6), so the simulator gives none; "dualstack_private_dns":
+    true in a scenario would model the opposite assumption (answers from the endpoint's ENIs)."""
+    recs = {}
+    for svc in data["services"]:
+        ep = data["endpoints"].get(svc)
+        if data.get("dualstack_private_dns") and private_dns_active(data, ep):
+            enis = [e for e in data["enis"] if e["service"] == svc]
+            recs[dualstack_host(svc, data["region"])] = {"A": [e["ip"] for e in enis],
+                                                         "AAAA": [e["ipv6"] for e in enis if e["ipv6"]]}
+        else:
+            recs[dualstack_host(svc, data["region"])] = public_record(data, svc)
+    return recs
+
+
 def resolve(name, sets=None):
     """Load scenario NAME (or a path), apply --set items, return the resolved dict."""
     data = apply_sets(load_raw(name), sets)
@@ -231,6 +255,7 @@ def amazon_records(data):
     for svc, hub in (data.get("hub_endpoints") or {}).items():
         recs[service_host(svc, region)] = {"A": list(hub["ips"]), "AAAA": []}
     recs.update(vpce_records(data))
+    recs.update(dualstack_records(data))
     api = data["ec2_api"]
     # Without an ec2 interface endpoint ("interface_endpoint": false) the Amazon resolver answers the public
     # address, as for any service without private DNS (aws-reference.md 1.6).
@@ -262,6 +287,7 @@ def public_records(data):
     """What a resolver on the internet answers: public service IPs, vpce names, the EC2 API."""
     recs = {service_host(s, data["region"]): public_record(data, s) for s in data["services"]}
     recs.update(vpce_records(data))
+    recs.update({dualstack_host(s, data["region"]): public_record(data, s) for s in data["services"]})
     api = data["ec2_api"]
     recs[data["addresses"]["ec2_api_host"]] = {"A": [api.get("public_ip") or api["ip"]], "AAAA": []}
     return recs
