@@ -3,11 +3,13 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "bedrock_reach/ip.hpp"
 #include "bedrock_reach/strings.hpp"
@@ -153,8 +155,13 @@ HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verif
 }  // namespace
 
 struct CurlShared::Impl {
-  std::mutex mutex;                                               // the CA store map
-  std::map<std::string, std::shared_ptr<LazyCaStore>> ca_stores;  // nullptr: curl loads the file
+  struct CaEntry {
+    std::shared_ptr<LazyCaStore> store;  // nullptr: curl loads the file
+    struct stat seen {};                 // the file when it was indexed
+  };
+  std::mutex mutex;  // the CA store map
+  std::map<std::string, CaEntry> ca_stores;
+  std::vector<std::shared_ptr<LazyCaStore>> retired;  // replaced on disk since
   CURLSH* share = nullptr;
   std::mutex share_mutex;  // curl's share lock (one lock for every data kind it shares)
 
@@ -181,12 +188,26 @@ struct CurlShared::Impl {
   }
 
   /// The lazily decoded store for the bundle at `path`, built on first use; nullptr when the
-  /// bundle cannot be indexed (curl then loads it and reports what is wrong with it).
+  /// bundle cannot be indexed (curl then loads it and reports what is wrong with it). A bundle
+  /// replaced on disk (a ca-certificates update under a running daemon) is indexed again.
   X509_STORE* ca_store(const std::string& path) {
+    struct stat now {};
+    if (::stat(path.c_str(), &now) != 0) now = {};
     std::lock_guard<std::mutex> guard(mutex);
     auto found = ca_stores.find(path);
-    if (found == ca_stores.end()) found = ca_stores.emplace(path, LazyCaStore::open(path)).first;
-    return found->second ? found->second->store() : nullptr;
+    bool same = found != ca_stores.end() && found->second.seen.st_ino == now.st_ino &&
+                found->second.seen.st_dev == now.st_dev &&
+                found->second.seen.st_size == now.st_size &&
+                found->second.seen.st_mtim.tv_sec == now.st_mtim.tv_sec &&
+                found->second.seen.st_mtim.tv_nsec == now.st_mtim.tv_nsec;
+    if (!same) {
+      // A kept connection's SSL_CTX may still reference the store this replaces, and that store's
+      // lookup points into its LazyCaStore: retired ones live as long as this (replacements are
+      // rare: a package update).
+      if (found != ca_stores.end() && found->second.store) retired.push_back(found->second.store);
+      found = ca_stores.insert_or_assign(path, CaEntry{LazyCaStore::open(path), now}).first;
+    }
+    return found->second.store ? found->second.store->store() : nullptr;
   }
 };
 
