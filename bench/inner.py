@@ -113,6 +113,18 @@ def proc_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def smaps_rollup(pid, key):
+    """A field of /proc/PID/smaps_rollup in KiB (Pss, Anonymous, ...), or None."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def proc_status(pid, key):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -348,6 +360,9 @@ def step_footprint(a):
             samples.append({"checks": checks, "agent_rss_kib": proc_status(agent.pid, "VmRSS"),
                             "agent_anon_kib": proc_status(agent.pid, "RssAnon"),
                             "agent_file_kib": proc_status(agent.pid, "RssFile"),
+                            "agent_pss_kib": smaps_rollup(agent.pid, "Pss"),
+                            "agent_smaps_anon_kib": smaps_rollup(agent.pid, "Anonymous"),
+                            "bbe_pss_kib": smaps_rollup(bb.proc.pid, "Pss"),
                             "bbe_rss_kib": proc_status(bb.proc.pid, "VmRSS")})
         cpu_end = proc_cpu(agent.pid)
         out = {"checks": checks, "elapsed_s": time.monotonic() - t_start,
@@ -361,6 +376,9 @@ def step_footprint(a):
         out["agent_anon_steady_kib"] = statistics.median(s["agent_anon_kib"] for s in steady)
         out["agent_file_steady_kib"] = statistics.median(s["agent_file_kib"] for s in steady)
         out["bbe_rss_steady_kib"] = statistics.median(s["bbe_rss_kib"] for s in steady)
+        for key in ("agent_pss_kib", "agent_smaps_anon_kib", "bbe_pss_kib"):
+            values = [s[key] for s in steady if s[key] is not None]
+            out[key.replace("_kib", "_steady_kib")] = statistics.median(values) if values else None
         out["bbe_rss_max_kib"] = max(s["bbe_rss_kib"] for s in samples)
         out["agent_rss_first_kib"] = steady[0]["agent_rss_kib"]
         out["agent_rss_last_kib"] = steady[-1]["agent_rss_kib"]

@@ -2,6 +2,7 @@
 // One check: the orchestration every caller shares (the CLI's `check`, the daemon's interval).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ class logger;
 }
 
 namespace bedrock_reach {
+
+class CurlShared;
 
 struct CheckRequest {
   Config config;
@@ -47,6 +50,9 @@ struct CheckRequest {
   /// table and NACL, once per action) and each of these other VPCs the same way.
   bool vpc_wide_discovery = false;
   std::vector<std::string> other_vpcs;
+  /// What the HTTP client keeps between checks (CA stores, TLS sessions): the daemon passes the
+  /// one it keeps for its life. Empty: the check's client keeps its own.
+  std::shared_ptr<CurlShared> http_shared;
 };
 
 /// Runs the whole check on one event loop under config.timeout_ms; never throws for network

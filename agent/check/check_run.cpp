@@ -450,7 +450,7 @@ Report CheckRun::assemble() {
 
 Report run_check(const CheckRequest& request, spdlog::logger& log) {
   EpollLoop loop;
-  CurlClient curl(loop);
+  CurlClient curl(loop, request.http_shared);
   CheckRun run(request, loop, curl, log);
   return run.run();
 }

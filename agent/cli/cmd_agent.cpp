@@ -8,6 +8,7 @@
 #include "check/check.hpp"
 #include "daemon/agent_log.hpp"
 #include "daemon/signals.hpp"
+#include "http/curl_client.hpp"
 #include "render/output_file.hpp"
 #include "render/render.hpp"
 #include "version.hpp"
@@ -96,8 +97,12 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
   }
   auto log = make_agent_logger(config.log_level, config.log_format);
   if (!check) {
-    check = [environment, region = flags.check.region, logger = log](const Config& effective) {
+    // Kept for the agent's life: each CA bundle is indexed once and API calls resume TLS sessions.
+    auto http_shared = std::make_shared<CurlShared>();
+    check = [environment, region = flags.check.region, logger = log,
+             http_shared](const Config& effective) {
       CheckRequest request;
+      request.http_shared = http_shared;
       request.config = effective;
       request.environment = environment;
       // load() validated this Region for this very config (at start and on every reload).

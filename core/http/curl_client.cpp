@@ -3,13 +3,17 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <mutex>
+#include <vector>
 
 #include "bedrock_reach/ip.hpp"
 #include "bedrock_reach/strings.hpp"
+#include "http/ca_store.hpp"
 #include "http/cert_details.hpp"
 
 namespace bedrock_reach {
@@ -150,8 +154,69 @@ HttpFailure classify_failure(CURLcode code, const char* error_buffer, long verif
 
 }  // namespace
 
+struct CurlShared::Impl {
+  struct CaEntry {
+    std::shared_ptr<LazyCaStore> store;  // nullptr: curl loads the file
+    struct stat seen {};                 // the file when it was indexed
+  };
+  std::mutex mutex;  // the CA store map
+  std::map<std::string, CaEntry> ca_stores;
+  std::vector<std::shared_ptr<LazyCaStore>> retired;  // replaced on disk since
+  CURLSH* share = nullptr;
+  std::mutex share_mutex;  // curl's share lock (one lock for every data kind it shares)
+
+  Impl() : share(curl_share_init()) {
+    if (share == nullptr) return;
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    // API connections outlive the client: the daemon's next check reuses them (keep-alive).
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  }
+  ~Impl() {
+    if (share != nullptr) curl_share_cleanup(share);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  static void lock(CURL*, curl_lock_data, curl_lock_access, void* user) {
+    static_cast<Impl*>(user)->share_mutex.lock();
+  }
+  static void unlock(CURL*, curl_lock_data, void* user) {
+    static_cast<Impl*>(user)->share_mutex.unlock();
+  }
+
+  /// The lazily decoded store for the bundle at `path`, built on first use; nullptr when the
+  /// bundle cannot be indexed (curl then loads it and reports what is wrong with it). A bundle
+  /// replaced on disk (a ca-certificates update under a running daemon) is indexed again.
+  X509_STORE* ca_store(const std::string& path) {
+    struct stat now {};
+    if (::stat(path.c_str(), &now) != 0) now = {};
+    std::lock_guard<std::mutex> guard(mutex);
+    auto found = ca_stores.find(path);
+    bool same = found != ca_stores.end() && found->second.seen.st_ino == now.st_ino &&
+                found->second.seen.st_dev == now.st_dev &&
+                found->second.seen.st_size == now.st_size &&
+                found->second.seen.st_mtim.tv_sec == now.st_mtim.tv_sec &&
+                found->second.seen.st_mtim.tv_nsec == now.st_mtim.tv_nsec;
+    if (!same) {
+      // A kept connection's SSL_CTX may still reference the store this replaces, and that store's
+      // lookup points into its LazyCaStore: retired ones live as long as this (replacements are
+      // rare: a package update).
+      if (found != ca_stores.end() && found->second.store) retired.push_back(found->second.store);
+      found = ca_stores.insert_or_assign(path, CaEntry{LazyCaStore::open(path), now}).first;
+    }
+    return found->second.store ? found->second.store->store() : nullptr;
+  }
+};
+
+CurlShared::CurlShared() : impl_(std::make_unique<Impl>()) {}
+CurlShared::~CurlShared() = default;
+
 struct Transfer {
   EasyPtr easy;
+  X509_STORE* trust = nullptr;  // the shared CA store this connection verifies against, if any
   HttpRequest request;
   HttpClient::Callback done;
   SlistPtr headers;
@@ -169,12 +234,16 @@ struct Transfer {
 
 struct CurlClient::Impl {
   EventLoop& loop;
+  std::shared_ptr<CurlShared> shared;
   CURLM* multi = nullptr;
   EventLoop::TimerId timer = 0;
   bool timer_set = false;
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
 
-  explicit Impl(EventLoop& l) : loop(l), multi(curl_multi_init()) {
+  Impl(EventLoop& l, std::shared_ptr<CurlShared> s)
+      : loop(l),
+        shared(s ? std::move(s) : std::make_shared<CurlShared>()),
+        multi(curl_multi_init()) {
     curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
     curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
@@ -303,10 +372,22 @@ struct CurlClient::Impl {
 
   // curl builds one SSL_CTX per connection and calls this after its own set-up, so adding our
   // verify callback keeps curl's verify mode (and its own host-name check after the handshake).
+  // The shared CA store replaces the empty one curl made, with the flags curl set on it.
   static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* user) {
     auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-    SSL_CTX_set_app_data(ctx, user);
-    SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &Impl::on_verify);
+    auto* transfer = static_cast<Transfer*>(user);
+    if (transfer->trust != nullptr) {
+      X509_STORE* own = SSL_CTX_get_cert_store(ctx);
+      if (own != nullptr) {
+        X509_STORE_set_flags(transfer->trust,
+                             X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(own)));
+      }
+      SSL_CTX_set1_cert_store(ctx, transfer->trust);
+    }
+    if (transfer->request.want_tls_details) {
+      SSL_CTX_set_app_data(ctx, user);
+      SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &Impl::on_verify);
+    }
     return CURLE_OK;
   }
 
@@ -410,22 +491,47 @@ struct CurlClient::Impl {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, r.verify_peer ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, r.verify_host ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
-    if (!r.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, r.ca_bundle.c_str());
+    bool https = r.url.rfind("https://", 0) == 0;
+    std::string bundle = r.ca_bundle;
+    if (bundle.empty() && https) {
+      char* built_in = nullptr;  // Debian: /etc/ssl/certs/ca-certificates.crt
+      if (curl_easy_getinfo(easy, CURLINFO_CAINFO, &built_in) == CURLE_OK && built_in != nullptr)
+        bundle = built_in;
+    }
+    // The bundle is indexed once per process and a certificate decoded only when a chain needs it
+    // (http/ca_store.hpp). Through a proxy curl verifies the proxy with the same SSL_CTX hook, so
+    // proxied requests keep curl's own loading, as does a bundle that cannot be indexed.
+    if (r.verify_peer && !r.proxy && !bundle.empty())
+      transfer->trust = shared->impl().ca_store(bundle);
+    if (transfer->trust != nullptr) {
+      curl_easy_setopt(easy, CURLOPT_CAINFO, nullptr);
+    } else if (!r.ca_bundle.empty()) {
+      curl_easy_setopt(easy, CURLOPT_CAINFO, r.ca_bundle.c_str());
+    }
     // curl >= 7.87 caches the X509 store built from CAINFO in the multi handle, but only when no
     // CApath is set, and Debian's libcurl defaults CApath to /etc/ssl/certs. Without this every
     // connection re-parses the whole bundle (callgrind: 94 % of a check's instructions with the
     // 145-certificate system bundle). The bundle holds the same roots as that directory.
     curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
     if (r.tls12_floor) curl_easy_setopt(easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
-    if (r.want_tls_details) {
+    if (r.want_tls_details || transfer->trust != nullptr) {
       curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, &Impl::on_ssl_ctx);
       curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, transfer.get());
+    }
+    if (r.want_tls_details) {
       // A probe measures its own handshake. The SSL_CTX points at this transfer only until the
-      // handshake is over (capture_tls() detaches it), so a kept connection is safe to reuse.
+      // handshake is over (capture_tls() detaches it), so a kept connection is safe to reuse. No
+      // session resumption either: a resumed handshake shows no certificate to judge.
       curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
       curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, r.keep_connection ? 0L : 1L);
-    } else if (r.reuse_connection) {
-      curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    } else {
+      if (r.reuse_connection) curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+      // API calls (EC2, STS, ...) resume TLS sessions across the client's connections and, in
+      // the daemon, keep their connections and sessions across checks.
+      if (shared->impl().share != nullptr && !r.pin_address) {
+        curl_easy_setopt(easy, CURLOPT_SHARE, shared->impl().share);
+      }
     }
     // An empty string disables proxies including the environment's; the agent decides explicitly.
     curl_easy_setopt(easy, CURLOPT_PROXY, r.proxy ? r.proxy->c_str() : "");
@@ -490,7 +596,8 @@ struct CurlClient::Impl {
   }
 };
 
-CurlClient::CurlClient(EventLoop& loop) : impl_(std::make_unique<Impl>(loop)) {}
+CurlClient::CurlClient(EventLoop& loop, std::shared_ptr<CurlShared> shared)
+    : impl_(std::make_unique<Impl>(loop, std::move(shared))) {}
 CurlClient::~CurlClient() = default;
 void CurlClient::start(HttpRequest request, Callback done) {
   impl_->start(std::move(request), std::move(done));

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <optional>
 
 #include "http/curl_client.hpp"
@@ -492,6 +494,42 @@ TEST_F(TlsProbeTest, LimitedClientBoundsSockets) {
   EXPECT_EQ(done, 16);
   EXPECT_EQ(ok, 16);
   EXPECT_EQ(limited.peak_running(), 4u);
+}
+
+}  // namespace
+}  // namespace bedrock_reach
+
+namespace bedrock_reach {
+namespace {
+
+// Issue 19: the daemon keeps one CurlShared (CA stores) for its life. A bundle replaced on disk
+// (a ca-certificates update) must be read again, as curl's own per-check loading did.
+TEST_F(TlsProbeTest, KeptCaStoreFollowsABundleReplacedOnDisk) {
+  TestCa first("first CA");
+  TestCa second("second CA");
+  auto fake = server(first.issue(LeafSpec{{kRuntime}}));
+  std::string path = ::testing::TempDir() + "br-kept-bundle.pem";
+  auto write = [&path](const std::string& pem) {
+    std::ofstream out(path, std::ios::trunc);
+    out << pem;
+  };
+  write(first.ca_pem());
+  auto shared = std::make_shared<CurlShared>();
+  auto probe_with_kept_store = [&] {
+    CurlClient client(loop_, shared);  // a new client per check, as the daemon does
+    auto request = request_for(*fake);
+    request.ca_bundle = path;
+    return run(request, &client);
+  };
+  auto trusted = probe_with_kept_store();
+  EXPECT_TRUE(trusted.data.error.empty()) << trusted.data.error << " " << trusted.data.detail;
+  write(second.ca_pem());  // the first CA is gone from the bundle
+  auto untrusted = probe_with_kept_store();
+  EXPECT_EQ(untrusted.data.error, "TLS_CERT_UNTRUSTED") << untrusted.data.detail;
+  write(first.ca_pem() + second.ca_pem());
+  auto again = probe_with_kept_store();
+  EXPECT_TRUE(again.data.error.empty()) << again.data.error << " " << again.data.detail;
+  std::remove(path.c_str());
 }
 
 }  // namespace
