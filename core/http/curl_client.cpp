@@ -171,8 +171,6 @@ struct CurlShared::Impl {
     curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
     curl_share_setopt(share, CURLSHOPT_USERDATA, this);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    // API connections outlive the client: the daemon's next check reuses them (keep-alive).
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   }
   ~Impl() {
     if (share != nullptr) curl_share_cleanup(share);
@@ -528,7 +526,7 @@ struct CurlClient::Impl {
     } else {
       if (r.reuse_connection) curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
       // API calls (EC2, STS, ...) resume TLS sessions across the client's connections and, in
-      // the daemon, keep their connections and sessions across checks.
+      // the daemon, across checks.
       if (shared->impl().share != nullptr && !r.pin_address) {
         curl_easy_setopt(easy, CURLOPT_SHARE, shared->impl().share);
       }
