@@ -241,6 +241,18 @@ struct Planner {
 
 namespace {
 
+/// Where an option line's key ends: the first '=' or ':', RawConfigParser's default delimiters
+/// (botocore configloader.py raw_config_parse builds a plain configparser.RawConfigParser), so
+/// "region: us-west-2" is a setting as in botocore. Nested blocks split on '=' only
+/// (_parse_nested). npos when the line has neither.
+size_t option_delimiter(std::string_view line) { return line.find_first_of("=:"); }
+
+std::string lower_key(std::string_view key) {
+  std::string out(trim(key));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 /// Walks the lines of `text`'s sections named `header`: `on_line(line, indented)` for every
 /// non-blank, non-comment line inside them (trimmed), `on_section()` when one starts.
 template <typename OnSection, typename OnLine>
@@ -285,10 +297,10 @@ std::optional<std::map<std::string, std::string>> ini_section(std::string_view t
         if (!out) out = Section{};
       },
       [&](std::string_view line, bool) {
-        auto equals = line.find('=');
-        if (equals == std::string_view::npos) return;
-        (*out)[std::string(trim(line.substr(0, equals)))] =
-            std::string(trim(line.substr(equals + 1)));
+        auto delimiter = option_delimiter(line);
+        if (delimiter == std::string_view::npos) return;
+        (*out)[lower_key(line.substr(0, delimiter))] =
+            std::string(trim(line.substr(delimiter + 1)));
       });
   return out;
 }
@@ -305,9 +317,9 @@ std::optional<IniSection> ini_section_nested(std::string_view text, std::string_
         continuation = false;
       },
       [&](std::string_view line, bool indented) {
-        auto equals = line.find('=');
         if (indented && (!open_block.empty() || continuation)) {
           // Inside a nested block (or a continuation of a plain value, which is ignored).
+          auto equals = line.find('=');
           if (!open_block.empty() && equals != std::string_view::npos)
             out->nested[open_block][std::string(trim(line.substr(0, equals)))] =
                 std::string(trim(line.substr(equals + 1)));
@@ -315,10 +327,10 @@ std::optional<IniSection> ini_section_nested(std::string_view text, std::string_
         }
         open_block.clear();
         continuation = false;
-        if (equals == std::string_view::npos) return;
-        std::string key(trim(line.substr(0, equals)));
-        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string value(trim(line.substr(equals + 1)));
+        auto delimiter = option_delimiter(line);
+        if (delimiter == std::string_view::npos) return;
+        std::string key = lower_key(line.substr(0, delimiter));
+        std::string value(trim(line.substr(delimiter + 1)));
         if (value.empty()) {
           open_block = key;
           out->nested[key];  // botocore: an empty block is an empty dict

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "aws/credential_plan.hpp"
 #include "aws/imds_parse.hpp"
 #include "bedrock_reach/probe.hpp"
 #include "fs/text_file.hpp"
@@ -11,13 +12,6 @@ namespace {
 
 constexpr std::size_t kMaxFileBytes = 1 << 20;
 constexpr auto kExpiryMargin = std::chrono::seconds(30);
-
-std::string_view trim(std::string_view s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
 
 bool expired(const Credentials& c, std::chrono::system_clock::time_point now) {
   return c.expiration && *c.expiration <= now + kExpiryMargin;
@@ -31,36 +25,21 @@ std::string key_prefix(const std::string& access_key_id) {
 
 std::optional<ProfileKeys> parse_profile_keys(std::string_view ini_text, const std::string& profile,
                                               bool config_file_syntax) {
-  std::string wanted =
+  // The config file names profiles "[profile NAME]" except "[default]"; the credentials file
+  // "[NAME]". One INI reader for both files, as botocore's raw_config_parse is.
+  std::string header =
       (config_file_syntax && profile != "default") ? "profile " + profile : profile;
-  bool in_section = false;
+  auto section = ini_section(ini_text, header);
+  if (!section) return std::nullopt;
+  auto value = [&](const char* key) {
+    auto found = section->find(key);
+    return found == section->end() ? std::string() : found->second;
+  };
   ProfileKeys keys;
-  std::string secret, token;
-  while (!ini_text.empty()) {
-    auto end = ini_text.find('\n');
-    std::string_view line = trim(ini_text.substr(0, end));
-    ini_text = end == std::string_view::npos ? std::string_view() : ini_text.substr(end + 1);
-    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-    if (line.front() == '[') {
-      auto close = line.find(']');
-      std::string_view name = trim(line.substr(1, close == std::string_view::npos ? 0 : close - 1));
-      // "[profile  name]" tolerates extra spaces, as botocore does.
-      std::string normalized(name);
-      if (config_file_syntax && normalized.rfind("profile", 0) == 0) {
-        normalized = "profile " + std::string(trim(std::string_view(normalized).substr(7)));
-      }
-      in_section = normalized == wanted;
-      continue;
-    }
-    if (!in_section) continue;
-    auto equals = line.find('=');
-    if (equals == std::string_view::npos) continue;
-    std::string_view key = trim(line.substr(0, equals));
-    std::string_view value = trim(line.substr(equals + 1));
-    if (key == "aws_access_key_id") keys.access_key_id = std::string(value);
-    if (key == "aws_secret_access_key") secret = std::string(value);
-    if (key == "aws_session_token" || key == "aws_security_token") token = std::string(value);
-  }
+  keys.access_key_id = value("aws_access_key_id");
+  std::string secret = value("aws_secret_access_key");
+  std::string token = value("aws_session_token");
+  if (token.empty()) token = value("aws_security_token");
   if (keys.access_key_id.empty() || secret.empty()) return std::nullopt;
   keys.secret_access_key = Secret(std::move(secret));
   keys.session_token = Secret(std::move(token));

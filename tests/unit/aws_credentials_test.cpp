@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "aws/credential_plan.hpp"
 #include "aws/credentials_chain.hpp"
 #include "aws/imds_parse.hpp"
 
@@ -195,6 +196,43 @@ TEST(AwsCredentials, ProfileParserHandlesCommentsSpacesAndMissingKeys) {
   EXPECT_EQ(spaced->access_key_id, "A2");
   EXPECT_FALSE(parse_profile_keys(ini, "nokeys", false));
   EXPECT_FALSE(parse_profile_keys("[default\naws_access_key_id", "default", false));
+}
+
+// botocore reads both files with configparser.RawConfigParser: '=' or ':' ends the key (whichever
+// comes first), keys are case-insensitive, aws_session_token wins over aws_security_token.
+TEST(AwsCredentials, ProfileParserReadsConfigparserSyntax) {
+  std::string ini =
+      "[colon]\naws_access_key_id: AKCOLON\nAWS_Secret_Access_Key : S:with:colons\n"
+      "aws_security_token = OLD\naws_session_token = NEW\n"
+      "[equals-first]\naws_access_key_id = AK=1\naws_secret_access_key = arn:aws:x\n";
+  auto colon = parse_profile_keys(ini, "colon", false);
+  ASSERT_TRUE(colon);
+  EXPECT_EQ(colon->access_key_id, "AKCOLON");
+  EXPECT_EQ(colon->secret_access_key.reveal(), "S:with:colons");
+  EXPECT_EQ(colon->session_token.reveal(), "NEW");
+  auto equals = parse_profile_keys(ini, "equals-first", false);
+  ASSERT_TRUE(equals);
+  EXPECT_EQ(equals->access_key_id, "AK=1");
+  EXPECT_EQ(equals->secret_access_key.reveal(), "arn:aws:x");
+}
+
+TEST(AwsCredentials, IniSectionsSplitOnTheFirstDelimiter) {
+  std::string config =
+      "[profile app]\nRegion: us-west-2\nrole_arn = arn:aws:iam::111122223333:role/app\n"
+      "services = local\n"
+      "[services local]\nbedrock_runtime =\n  endpoint_url = https://vpce-1.example:443\n"
+      "bedrock:\n  endpoint_url = https://bedrock.example\n";
+  auto app = ini_section(config, "profile app");
+  ASSERT_TRUE(app);
+  EXPECT_EQ(app->at("region"), "us-west-2");
+  EXPECT_EQ(app->at("role_arn"), "arn:aws:iam::111122223333:role/app");
+  auto services = ini_section_nested(config, "services local");
+  ASSERT_TRUE(services);
+  // Nested lines split on '=' only (_parse_nested), so the URL's ':' stays in the value.
+  EXPECT_EQ(services->nested.at("bedrock_runtime").at("endpoint_url"),
+            "https://vpce-1.example:443");
+  // A block opened with ':' is a block as with '=' (configparser's delimiter).
+  EXPECT_EQ(services->nested.at("bedrock").at("endpoint_url"), "https://bedrock.example");
 }
 
 // ---- IMDS documents ----
