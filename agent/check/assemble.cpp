@@ -370,6 +370,7 @@ Report assemble_report(const CheckFacts& facts) {
   report.principal = facts.principal;
   append(report.findings, facts.clock_findings);
   if (facts.instance_findings != nullptr) append(report.findings, *facts.instance_findings);
+  if (facts.config_findings != nullptr) append(report.findings, *facts.config_findings);
   if (facts.fatal != nullptr && !facts.fatal->empty()) {
     append(report.findings, *facts.fatal);
     compute_status(report);

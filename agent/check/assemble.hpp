@@ -36,6 +36,7 @@ struct CheckFacts {
   const ProxyConfig* proxy = nullptr;
   const InstanceContext* instance = nullptr;
   const std::vector<Finding>* instance_findings = nullptr;
+  const std::vector<Finding>* config_findings = nullptr;  // SDK_CONFIG_INVALID
   const CredentialsResult* credentials = nullptr;  // null: never resolved (IMDS did not finish)
   const Topology* topology = nullptr;              // null: discovery did not run
   const std::vector<Finding>* topology_findings = nullptr;

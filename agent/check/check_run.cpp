@@ -120,12 +120,32 @@ bool CheckRun::set_region(const Region& region) {
   // configured endpoint turns FIPS and dual-stack off, as botocore does (args.py
   // compute_endpoint_resolver_builtin_defaults: "SDK_ENDPOINT cannot be combined with
   // AWS_USE_FIPS / AWS_USE_DUALSTACK").
+  std::vector<std::string> refused;  // services whose client botocore would not create
+  std::string config_error;
   for (auto& target : targets_) {
     if (!dualstack.empty()) target.hostname_source += " (" + dualstack + ")";
     auto configured = configured_endpoint(target.service, settings);
+    if (!configured.config_error.empty()) {
+      refused.push_back(target.service);
+      config_error = configured.config_error;
+    }
     if (configured.source.empty()) continue;
     target.hostname_source = configured.source;
     if (!configured.host.empty()) target.hostname = configured.host;
+  }
+  config_findings_.clear();
+  if (!refused.empty()) {
+    std::string names;
+    for (const auto& name : refused) names += (names.empty() ? "" : ", ") + name;
+    config_findings_.push_back(make_finding(
+        "SDK_CONFIG_INVALID", "", "",
+        "The profile names a services section the config file lacks: botocore (boto3, the AWS "
+        "CLI) refuses to create a client for " +
+            names,
+        {config_error,
+         "botocore raises InvalidConfigError before any request (configprovider.py "
+         "_get_services_config); other SDKs may ignore the setting",
+         "the default host names were checked"}));
   }
   return true;
 }
@@ -422,6 +442,7 @@ Report CheckRun::assemble() {
   facts.proxy = &proxy_;
   facts.instance = &instance_;
   facts.instance_findings = &instance_findings_;
+  facts.config_findings = &config_findings_;
   facts.credentials = credentials_ ? &*credentials_ : nullptr;
   facts.topology = topology_ ? &*topology_ : nullptr;
   facts.topology_findings = &topology_findings_;

@@ -86,7 +86,8 @@ class CheckRun {
 
   std::optional<Region> region_;
   std::vector<Target> targets_;
-  std::vector<Finding> fatal_;  // REGION_UNKNOWN and the like: nothing else can run
+  std::vector<Finding> fatal_;            // REGION_UNKNOWN and the like: nothing else can run
+  std::vector<Finding> config_findings_;  // SDK_CONFIG_INVALID: the shared config file
   ResolvConf resolv_conf_;
   HostsFile hosts_;
   ProxyConfig proxy_;

@@ -166,6 +166,10 @@ constexpr std::array kCatalog = {
                  "The application's credential source gave no credentials",
                  "Fix the named source (STS reachability, container endpoint, token file, "
                  "profile); the application fails the same way"},
+    CatalogEntry{"SDK_CONFIG_INVALID", W, "context",
+                 "The shared config file makes botocore refuse to create the application's clients",
+                 "Add the [services NAME] section the profile names (with endpoint_url blocks), "
+                 "or remove `services = NAME` from the profile"},
     CatalogEntry{"SSO_LOGIN_REQUIRED", I, "context",
                  "The SSO profile has no valid cached token: the principal was not evaluated",
                  "Run `aws sso login --profile NAME` as the application's user, then check again"},

@@ -176,18 +176,26 @@ ConfiguredEndpoint configured_endpoint(std::string_view service, const EndpointS
   if (auto url = env("AWS_ENDPOINT_URL_" + upper); !url.empty())
     return found("AWS_ENDPOINT_URL_" + upper, url);
   if (auto url = env("AWS_ENDPOINT_URL"); !url.empty()) return found("AWS_ENDPOINT_URL", url);
-  // A profile naming a services section that does not exist makes botocore refuse to create the
-  // client (InvalidConfigError in _get_services_config); then nothing is configured here.
+  // A profile naming a services section that does not exist (or an empty one) makes botocore
+  // refuse to create the client (InvalidConfigError in _get_services_config: `if not
+  // services_section`); the default host stays, with the error beside it.
   if (auto services_name = profile_value("services"); !services_name.empty()) {
-    if (auto services = ini_section_nested(settings.config_text, "services " + services_name)) {
-      auto block = services->nested.find(id);
-      if (block != services->nested.end()) {
-        auto url = block->second.find("endpoint_url");
-        if (url != block->second.end() && !url->second.empty())
-          return found(
-              "config [services " + services_name.substr(0, 64) + "] " + id + ".endpoint_url",
-              url->second);
-      }
+    auto services = ini_section_nested(settings.config_text, "services " + services_name);
+    if (!services || (services->values.empty() && services->nested.empty())) {
+      ConfiguredEndpoint out;
+      out.config_error = "config [" + profile_header.substr(0, 72) +
+                         "] services = " + services_name.substr(0, 64) +
+                         ": the config file has no [services " + services_name.substr(0, 64) +
+                         "] section (or it is empty)";
+      return out;
+    }
+    auto block = services->nested.find(id);
+    if (block != services->nested.end()) {
+      auto url = block->second.find("endpoint_url");
+      if (url != block->second.end() && !url->second.empty())
+        return found(
+            "config [services " + services_name.substr(0, 64) + "] " + id + ".endpoint_url",
+            url->second);
     }
   }
   if (auto url = profile_value("endpoint_url"); !url.empty())

@@ -56,6 +56,11 @@ struct ConfiguredEndpoint {
   /// "" when nothing is configured. A setting whose URL has no usable host keeps its name with
   /// " (no usable host)" and leaves host empty: the SDK would call that URL, not the default.
   std::string source;
+  /// Set when the profile's `services = NAME` names no "[services NAME]" section and the lookup
+  /// reaches it: botocore then refuses to create the client (InvalidConfigError in
+  /// configprovider.py ConfiguredEndpointProvider._get_services_config), so the application's
+  /// calls never start. Says which setting and section; host and source stay empty.
+  std::string config_error;
 };
 
 /// The endpoint the application's SDK calls for `service`, in botocore's order

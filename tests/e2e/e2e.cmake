@@ -11,7 +11,7 @@ foreach(scenario healthy dual-stack throttled-api private-dns-off endpoint-missi
         shared-vpc no-ec2-endpoint scoped-policy scoped-policy@in-scope scoped-policy@out-of-scope
         scoped-policy@profile-arn
         fips pathed-role inspection-route prefix-lists prefix-lists-unnamed app-endpoint-url
-        app-endpoint-config private-dns-off@endpoint-url-flag dual-stack-names
+        app-endpoint-config app-config-missing-services private-dns-off@endpoint-url-flag dual-stack-names
         # a centralised endpoint in a hub VPC (transit gateway, shared private hosted zone)
         hub-endpoint)
   add_test(NAME e2e.${scenario}

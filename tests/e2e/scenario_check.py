@@ -117,6 +117,11 @@ EXPECT = {
                                                               "us-east-1.vpce.amazonaws.com"},
                                 host_sources={"bedrock-runtime":
                                               "config [services bedrock-app] bedrock_runtime.endpoint_url"}),
+    # The profile names a services section the file lacks: botocore refuses to create the client. The network is
+    # healthy, so the verdict is that finding alone, at warning (the application's SDK is not known).
+    "app-config-missing-services": dict(exit=1, must=["SDK_CONFIG_INVALID"],
+                                        paths={s: "private-endpoint" for s in ("bedrock", "bedrock-runtime")},
+                                        evidence_has={"SDK_CONFIG_INVALID": "[services bedrock-app]"}),
     # AWS_USE_DUALSTACK_ENDPOINT: the api.aws names are what is checked; they answer public addresses here, and
     # the findings say that AWS does not document whether private DNS covers them.
     "dual-stack-names": dict(exit=2, must=["DNS_PUBLIC_ANSWER"],

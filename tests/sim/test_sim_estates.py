@@ -289,5 +289,18 @@ class AppEndpointConfig(SimCase):
                                        r'"vpce-0b1a2c3d4e5f60002-k4l5m6n7' % PROBE)
 
 
+
+class AppConfigMissingServices(SimCase):
+    SCENARIO = "app-config-missing-services"
+
+    def test_botocore_refuses_the_client(self):
+        # The aws CLI (botocore) stops before any request: the profile names a services section the file lacks.
+        r = self.run_in("aws", "--cli-connect-timeout", "3", "bedrock-runtime", "invoke-model",
+                        "--model-id", PROBE, "--body", "e30=", "/dev/null", timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('the "bedrock-app" services configuration does not exist', r.stderr)
+        with open(self.sc["state_dir"] + "/events.log") as f:
+            self.assertNotIn('"POST", "/model/', f.read())
+
 if __name__ == "__main__":
     main()

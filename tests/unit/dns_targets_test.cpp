@@ -194,6 +194,35 @@ TEST(DnsTargets, ConfiguredEndpointPrecedence) {
   }
 }
 
+// botocore raises InvalidConfigError for a missing or empty services section, but only when the
+// lookup reaches it (no AWS_ENDPOINT_URL[_SERVICE]) and configured endpoints are not ignored.
+TEST(DnsTargets, MissingServicesSectionIsAConfigError) {
+  std::map<std::string, std::string> env;
+  auto settings = [&](const std::string& text, const std::string& profile) {
+    return EndpointSettings{[&](const std::string& name) -> std::optional<std::string> {
+                              auto found = env.find(name);
+                              if (found == env.end()) return std::nullopt;
+                              return found->second;
+                            },
+                            text,
+                            profile,
+                            {}};
+  };
+  auto other = configured_endpoint("bedrock-runtime", settings(kConfig, "other"));
+  EXPECT_EQ(other.config_error,
+            "config [profile other] services = missing-section: the config file has no "
+            "[services missing-section] section (or it is empty)");
+  EXPECT_EQ(other.host, "");
+  EXPECT_EQ(other.source, "");
+  const std::string empty_section = "[default]\nservices = s\n[services s]\n";
+  EXPECT_NE(configured_endpoint("bedrock", settings(empty_section, "")).config_error, "");
+  EXPECT_EQ(configured_endpoint("bedrock-runtime", settings(kConfig, "default")).config_error, "");
+  env["AWS_ENDPOINT_URL"] = "https://before.example";
+  EXPECT_EQ(configured_endpoint("bedrock-runtime", settings(kConfig, "other")).config_error, "");
+  env = {{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}};
+  EXPECT_EQ(configured_endpoint("bedrock-runtime", settings(kConfig, "other")).config_error, "");
+}
+
 TEST(DnsTargets, DualStackNames) {
   // botocore endpoint-rule-set-1.json of each Bedrock service: UseDualStack ->
   // https://SERVICE[-fips].{Region}.{PartitionResult#dualStackDnsSuffix}.
