@@ -24,6 +24,9 @@ class EpollLoop final : public EventLoop {
   void cancel_timer(TimerId id) override;
   void post(std::function<void()> callback) override;
   bool run_until(const std::function<bool()>& done, TimePoint deadline) override;
+  /// Non-blocking passes run_until makes once the deadline has passed (a completion scheduled
+  /// by a due timer needs a second pass).
+  static constexpr int kPassesAfterDeadline = 3;
 
   std::size_t watched_fds() const { return watches_.size(); }
   std::size_t pending_timers() const { return timers_.size(); }

@@ -26,7 +26,8 @@ class EventLoop {
   /// Run `callback` on the next loop iteration (safe to call from callbacks).
   virtual void post(std::function<void()> callback) = 0;
   /// Dispatch events until `done()` is true (checked after each iteration) or `deadline` passes.
-  /// Returns true when done() became true, false on deadline.
+  /// Returns true when done() became true, false on deadline. Work already due when the
+  /// deadline is seen to have passed (timers, completions, ready sockets) is still delivered.
   virtual bool run_until(const std::function<bool()>& done, TimePoint deadline) = 0;
   virtual TimePoint now() const { return SteadyClock::now(); }
 };

@@ -156,12 +156,20 @@ std::optional<DnsServerAddress> parse_dns_server(const std::string& text,
   return server;
 }
 
+namespace {
+long long round_factor(int tries, std::size_t servers) {
+  return static_cast<long long>(std::max<std::size_t>(1, servers)) *
+         ((1LL << std::clamp(tries, 1, 10)) - 1);
+}
+}  // namespace
+
 Millis fit_timeout(Millis wanted, int tries, std::size_t servers, Millis remaining) {
-  // Rounds double the timeout: total = servers * t * (2^tries - 1).
-  long long factor = static_cast<long long>(std::max<std::size_t>(1, servers)) *
-                     ((1LL << std::clamp(tries, 1, 10)) - 1);
-  long long fitted = remaining.count() / factor;
+  long long fitted = remaining.count() / round_factor(tries, servers);
   return Millis(std::max<long long>(50, std::min<long long>(wanted.count(), fitted)));
+}
+
+Millis planned_resolver_time(Millis per_try, int tries, std::size_t servers) {
+  return Millis(per_try.count() * round_factor(tries, servers));
 }
 
 }  // namespace bedrock_reach

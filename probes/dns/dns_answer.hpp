@@ -40,4 +40,8 @@ std::optional<DnsServerAddress> parse_dns_server(const std::string& text,
 /// `remaining`, never above `wanted` and never below 50 ms.
 Millis fit_timeout(Millis wanted, int tries, std::size_t servers, Millis remaining);
 
+/// How long all tries over all servers take with `per_try` (c-ares 1.18 doubles the timeout
+/// every round over the servers): servers * per_try * (2^tries - 1).
+Millis planned_resolver_time(Millis per_try, int tries, std::size_t servers);
+
 }  // namespace bedrock_reach

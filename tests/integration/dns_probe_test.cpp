@@ -3,9 +3,11 @@
 // codes, never on c-ares internals (1.18.1 reports a garbage reply as a timeout; later versions
 // as a bad response).
 #include <gtest/gtest.h>
+
 #include <spdlog/logger.h>
 #include <spdlog/sinks/null_sink.h>
 #include <unistd.h>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -216,6 +218,23 @@ TEST_P(DnsProbeTest, DeadlineCutsSilentQueriesExactlyOnce) {
   }
   for (const auto& answer : outcome.data.at(0).answers) EXPECT_EQ(answer.status, "timeout");
   EXPECT_LT(took.count(), 2000);
+}
+
+// The scheduler keeps the process off the CPU during a silent resolver's first try: c-ares times
+// its second try from the late wake-up, so that try would end after the deadline. The planned
+// end is kept in absolute time instead: a resolver timeout, not a deadline cut (CHECK_DEADLINE).
+TEST_P(DnsProbeTest, StarvedLoopStillEndsSilenceAsAResolverTimeout) {
+  server_.set_handler([](const DnsRequest&) { return DnsResponse::silence(); });
+  // per try 150 ms, 2 tries, one server: planned 450 ms of a 1000 ms deadline, budget at 725 ms.
+  auto start = loop_.now();
+  loop_.add_timer(start + Millis(100), [&] {
+    std::this_thread::sleep_until(start + Millis(800));  // stands in for a starved process
+  });
+  auto outcome = run({direct()}, Millis(1000));
+  EXPECT_FALSE(outcome.cut_by_deadline);
+  const auto& answer = outcome.data.at(0).answers.at(0);
+  EXPECT_EQ(answer.status, "timeout");
+  EXPECT_EQ(host_codes(answer), (std::vector<std::string>{"DNS_TIMEOUT"}));
 }
 
 TEST_P(DnsProbeTest, GarbageReplyIsAFailureNotAnAnswer) {

@@ -2,6 +2,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "loop/epoll_loop.hpp"
 
 namespace bedrock_reach {
@@ -75,6 +77,29 @@ TEST(EpollLoop, PostedCompletionEndsRunWithoutWaitingForTheDeadline) {
   // A far deadline: the loop must return right after the posted callback, not block until then.
   EXPECT_TRUE(loop.run_until([&] { return done; }, started + std::chrono::hours(1)));
   EXPECT_LT(loop.now() - started, std::chrono::minutes(1));
+}
+
+// A starved process wakes after its deadline: work that fell due before the deadline (here a
+// timer that schedules a completion, as the probes deliver theirs) is still delivered, so the
+// verdict does not depend on when the scheduler ran the loop. The blocking callback stands in
+// for the scheduler keeping the process off the CPU; it makes the overrun certain.
+TEST(EpollLoop, WorkDueBeforeALateWakeUpIsDeliveredAfterTheDeadline) {
+  EpollLoop loop;
+  auto start = loop.now();
+  auto deadline = start + Millis(40);
+  bool done = false;
+  loop.add_timer(start + Millis(5), [&] { std::this_thread::sleep_until(deadline + Millis(30)); });
+  loop.add_timer(start + Millis(10), [&] {
+    loop.add_timer(loop.now(), [&] { done = true; });  // a completion for the next iteration
+  });
+  EXPECT_TRUE(loop.run_until([&] { return done; }, deadline));
+  EXPECT_TRUE(done);
+  // Work due only after the deadline is not waited for.
+  bool late = false;
+  auto now = loop.now();
+  loop.add_timer(now + Millis(500), [&] { late = true; });
+  EXPECT_FALSE(loop.run_until([&] { return late; }, now + Millis(5)));
+  EXPECT_FALSE(late);
 }
 
 }  // namespace
