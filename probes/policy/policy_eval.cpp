@@ -241,6 +241,7 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
       v.decision = PolicyDecision::conditional;
       v.statement_index = deny_maybe->index;
       v.partial_source = deny_maybe_partial;
+      if (v.partial_source) v.source_note = deny_maybe_note;
       v.reason = with_note(statement_name(*allow_yes) + " allows " + action + ", but " +
                                statement_name(*deny_maybe) + " may deny it",
                            deny_maybe_note);
@@ -253,6 +254,7 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
       v.decision = PolicyDecision::conditional;
       v.resource_scoped = allow_maybe_scoped;
       v.partial_source = allow_maybe_partial;
+      if (v.partial_source) v.source_note = allow_maybe_note;
       v.statement_index = allow_maybe->index;
       v.reason = with_note(statement_name(*allow_maybe) + " allows " + action +
                                " only under conditions the agent cannot check",
@@ -345,6 +347,7 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
   std::vector<std::string> denied, denied_evidence, conditional, conditional_evidence, scoped,
       scoped_evidence;
   bool all_partial = true;  // every conditional action only because of a partial source range
+  std::string source_note;
   for (const auto& v : *verdicts) {
     std::string where = v.statement_index ? "Statement[" + std::to_string(*v.statement_index) + "]"
                                           : "no statement";
@@ -363,6 +366,7 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
     } else if (v.decision == PolicyDecision::conditional) {
       conditional.push_back(v.action + " (" + where + ")");
       all_partial = all_partial && v.partial_source;
+      if (source_note.empty()) source_note = v.source_note;
       conditional_evidence.push_back(line);
     }
   }
@@ -386,8 +390,7 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
                                scoped_evidence));
   }
   if (!conditional.empty()) {
-    std::string why = all_partial ? " only from part of the source subnet: its aws:VpcSourceIp "
-                                    "condition covers some of the subnet's addresses"
+    std::string why = all_partial ? " only from part of the source subnet (" + source_note + ")"
                                   : " only under conditions the agent cannot evaluate";
     out.push_back(make_finding("POLICY_CONDITIONAL", svc, "",
                                "the " + policy + " allows " + join(conditional) + why,

@@ -55,6 +55,7 @@ struct ActionVerdict {
   // conditional only because an aws:VpcSourceIp condition covers part of the source range (the
   // audit's subnet): some of its addresses are allowed, others not.
   bool partial_source = false;
+  std::string source_note;  // for partial_source: which part the condition covers
 };
 
 const char* to_string(PolicyDecision decision);

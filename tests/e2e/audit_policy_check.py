@@ -93,6 +93,10 @@ def check_from_a(inst, tmp):
         failures.append(f"text matrix row for c: {row!r}")
     if PRINCIPAL not in text.stdout:
         failures.append("text output does not name the principal the policy was judged for")
+    narrow = sim("exec", inst, "--", "env", "COLUMNS=100", BINARY, "audit", check=False).stdout
+    long_lines = [l for l in narrow.splitlines() if len(l) > 100]
+    if long_lines or "    POLICY_DENIES: bedrock-runtime" not in narrow.splitlines():
+        failures.append(f"COLUMNS=100: compact matrix wanted, lines over 100: {long_lines}")
     prom = sim("exec", inst, "--", BINARY, "audit", "--format", "prometheus", check=False)
     want = ('bedrock_reach_audit_subnet_status{vpc="vpc-0a1b2c3d4e5f60718",subnet="%s",az="us-east-1c",'
             'service="bedrock-runtime"} 2' % SUBNET_C)

@@ -155,6 +155,34 @@ TEST(AuditAssemble, EndpointPolicyJudgedPerSubnetForTheHostsPrincipal) {
       << text;
 }
 
+TEST(AuditRender, NarrowTerminalGetsTheCompactMatrix) {
+  Facts f;
+  f.add_subnet("subnet-0d4d0000000000004", "10.0.4.0/24", "us-east-1d");
+  AuditReport r = f.audit();
+  std::string wide = render_audit(r, OutputFormat::text, {});
+  EXPECT_NE(wide.find("ROUTE TABLE"), std::string::npos);
+  RenderOptions narrow;
+  narrow.columns = 100;
+  std::string text = render_audit(r, OutputFormat::text, narrow);
+  EXPECT_EQ(text.find("ROUTE TABLE"), std::string::npos) << text;
+  EXPECT_NE(text.find("ROUTES"), std::string::npos);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    EXPECT_LE(end - start, 100u) << text.substr(start, end - start);
+    start = end + 1;
+  }
+  // The failing subnet's root cause on the line under its row, naming the service.
+  auto row = text.find("subnet-0d4d0000000000004 ");
+  ASSERT_NE(row, std::string::npos) << text;
+  auto next = text.find('\n', row) + 1;
+  EXPECT_EQ(text.substr(next, text.find('\n', next) - next),
+            "    ENDPOINT_AZ_MISSING: bedrock-runtime");
+  // Wide enough: the wide matrix (prose still wraps at the width).
+  narrow.columns = 250;
+  EXPECT_NE(render_audit(r, OutputFormat::text, narrow).find("ROUTE TABLE"), std::string::npos);
+}
+
 TEST(AuditRender, EveryFormatShowsEverySubnet) {
   Facts f;
   f.add_subnet("subnet-0d4d0000000000004", "10.0.4.0/24", "us-east-1d");

@@ -143,7 +143,10 @@ TEST(PolicyRange, NotIpAddressDenyPerSubnet) {
                                   evaluate_endpoint_policy(policy, subnet_request("10.0.5.0/24")));
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].code, "POLICY_CONDITIONAL");
-  EXPECT_NE(findings[0].message.find("only from part of the source subnet"), std::string::npos)
+  EXPECT_NE(findings[0].message.find("only from part of the source subnet (NotIpAddress "
+                                     "aws:VpcSourceIp covers only 10.0.5.0/25 of the source "
+                                     "subnet 10.0.5.0/24)"),
+            std::string::npos)
       << findings[0].message;
   // Another undecidable condition beside it: the generic wording, not the partial one.
   const std::string mixed =
