@@ -101,6 +101,10 @@ AuditVpc audit_vpc(const AuditFacts& facts, const AuditVpcFacts& in) {
         endpoints_were_listed(topology) &&
         (endpoint == nullptr || topology.read_complete("DescribeNetworkInterfaces"));
     AuditServiceInput service{target.service, target.hostname, service_name, {}};
+    if (endpoint != nullptr) {
+      service.endpoint_id = endpoint->id;
+      service.policy_document = endpoint->policy_document;
+    }
     std::vector<std::string> answer = in.measured != nullptr
                                           ? measured_answer(*in.measured, target.service)
                                           : inferred_answer(topology, endpoint);
@@ -113,7 +117,9 @@ AuditVpc audit_vpc(const AuditFacts& facts, const AuditVpcFacts& in) {
   }
   for (const auto& subnet : topology.subnets) {
     if (!subnet.vpc_id.empty() && subnet.vpc_id != vpc.id) continue;
-    vpc.subnets.push_back(audit_subnet(topology, subnet, services, prefix_lists));
+    vpc.subnets.push_back(
+        audit_subnet(topology, subnet, services, prefix_lists,
+                     facts.policy_principal ? &*facts.policy_principal : nullptr));
     if (!strings::contains(vpc.azs, subnet.availability_zone))
       vpc.azs.push_back(subnet.availability_zone);
   }
@@ -129,6 +135,10 @@ AuditReport assemble_audit(const AuditFacts& facts, Report check) {
   report.region = check.region;
   report.evidence = check.evidence;
   report.host_subnet = facts.host_subnet;
+  if (facts.policy_principal) {
+    report.policy_judged = true;
+    report.policy_principal = facts.policy_principal->principal_arn;
+  }
   report.findings = facts.findings;
   bool any_subnet = false;
   bool vpc_unjudged = facts.vpcs.empty();

@@ -11,6 +11,7 @@
 #include "bedrock_reach/topology.hpp"
 #include "dns/dns_probe.hpp"
 #include "dns/targets.hpp"
+#include "policy/policy_eval.hpp"
 
 namespace bedrock_reach {
 
@@ -27,6 +28,9 @@ struct AuditFacts {
   std::vector<AuditVpcFacts> vpcs;  // in the order audited
   std::vector<Finding> findings;    // discovery findings of every VPC
   std::string host_subnet;
+  /// The principal of the host's own check, for every subnet's endpoint policy verdict
+  /// (nullopt: not known, policies not judged). See audit_subnet.
+  std::optional<PolicyRequest> policy_principal;
 };
 
 AuditReport assemble_audit(const AuditFacts& facts, Report check);

@@ -27,6 +27,17 @@ AuditReport run_audit(const AuditRequest& request, spdlog::logger& log) {
   facts.targets = &run.targets();
   facts.host_subnet = mac != nullptr ? mac->subnet_id : "";
   facts.findings = run.topology_findings();
+  // The endpoint policies are judged for the check's principal, as check judges its own: the
+  // instance role's session, or the application's principal when it signs with another one.
+  const Principal* app =
+      host.principal && host.principal->source != "iam-role" && !host.principal->arn.empty()
+          ? &*host.principal
+          : nullptr;
+  if (identity != nullptr &&
+      ((!identity->iam_role.empty() && !identity->account_id.empty()) || app != nullptr)) {
+    facts.policy_principal = policy_request_for_instance(*identity, "", "", {});
+    if (app != nullptr) apply_principal_arn(*facts.policy_principal, app->arn);
+  }
   std::vector<std::string> vpc_ids = request.vpc_ids;
   if (vpc_ids.empty() && !own_vpc.empty()) vpc_ids.push_back(own_vpc);
   for (const auto& vpc_id : vpc_ids) {

@@ -67,36 +67,6 @@ std::vector<std::string> endpoint_eni_ips(const Topology* topology, const VpcEnd
   return ips;
 }
 
-/// Principal and role ARN of a request from the application's principal: a role ARN
-/// (arn:P:iam::A:role/PATH/NAME, its sessions are arn:P:sts::A:assumed-role/NAME/SESSION) or an
-/// assumed-role ARN (the role's path is then unknown: IAM leaves it out of session ARNs).
-void apply_principal(PolicyRequest& request, const std::string& arn) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    auto colon = arn.find(':', start);
-    if (colon == std::string::npos) return;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  const std::string& partition = parts[1];
-  const std::string& account = parts[4];
-  std::string resource = arn.substr(start);
-  if (parts[0] != "arn" || account.empty()) return;
-  request.principal_account = account;
-  if (parts[2] == "iam" && resource.rfind("role/", 0) == 0) {
-    std::string name = resource.substr(resource.rfind('/') + 1);
-    request.role_arn = arn;
-    request.principal_arn =
-        "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/application";
-  } else if (parts[2] == "sts" && resource.rfind("assumed-role/", 0) == 0) {
-    std::string rest = resource.substr(13);
-    std::string name = rest.substr(0, rest.find('/'));
-    request.principal_arn = arn;
-    request.role_arn = "arn:" + partition + ":iam::" + account + ":role/" + name;
-  }
-}
-
 std::string family_of(const std::string& ip) {
   auto parsed = IpAddress::parse(ip);
   return parsed && !parsed->is_v4() ? "ipv6" : "ipv4";
@@ -260,7 +230,7 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
       auto request = policy_request_for_instance(*identity, endpoint->vpc_id, endpoint->id,
                                                  required_actions(target.service));
       // The application's own role is what the endpoint policy sees, not the instance's.
-      if (app != nullptr) apply_principal(request, app->arn);
+      if (app != nullptr) apply_principal_arn(request, app->arn);
       // --model: judge the application's models, not "some model" (a scoped policy allows
       // exactly those).
       std::vector<std::string> resources{"*"};

@@ -5,6 +5,7 @@
 
 #include "audit/audit.hpp"
 #include "cli/check_flags.hpp"
+#include "cli/terminal.hpp"
 #include "log/logging.hpp"
 #include "render/audit_render.hpp"
 #include "render/output_file.hpp"
@@ -44,7 +45,11 @@ int run_audit_command(const ConfigSource& source, const AuditCommandOptions& opt
   for (const auto& finding : report.check.findings) {
     if (finding.code == "REGION_UNKNOWN") std::cerr << "bedrock-reach: " << finding.message << "\n";
   }
-  std::string text = render_audit(report, *format, RenderOptions{});
+  RenderOptions render;
+  // The matrix fits the terminal it is shown on (compact when narrow); files and pipes get the
+  // wide matrix.
+  if (to_stdout(options.output)) render.columns = terminal_info(probe_terminal()).columns;
+  std::string text = render_audit(report, *format, render);
   if (to_stdout(options.output)) {
     std::cout << text << std::flush;
   } else if (auto written = write_file_atomically(options.output, text); !written) {

@@ -113,6 +113,9 @@ json audit_to_json(const AuditReport& report) {
               {"plane", "configuration"},
               {"note", render_detail::audit_plane_note(report)},
               {"host_subnet", text_or_null(report.host_subnet)},
+              {"endpoint_policy", json{{"judged", report.policy_judged},
+                                       {"principal", text_or_null(report.policy_principal)},
+                                       {"source", "subnet_cidr"}}},
               {"vpcs", vpcs},
               {"subnets", subnets},
               {"findings", findings_json(report.findings)},
@@ -157,6 +160,15 @@ std::string audit_plane_note(const AuditReport& report) {
     note +=
         " For a VPC other than this host's, the resolver's answer is inferred from the "
         "endpoints' private DNS and the VPC's DNS attributes.";
+  if (report.policy_judged) {
+    note += " Endpoint policies are judged for " +
+            (report.policy_principal.empty() ? std::string("an unknown principal")
+                                             : report.policy_principal) +
+            " (this host's check principal; the role instances elsewhere use is not in the EC2 "
+            "configuration), with each subnet's CIDR as aws:VpcSourceIp.";
+  } else {
+    note += " Endpoint policies are not judged: no principal is known.";
+  }
   if (!report.host_subnet.empty())
     note += " This host's subnet " + report.host_subnet +
             " was also checked on the data plane (check), shown beside it.";

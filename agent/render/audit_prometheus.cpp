@@ -1,4 +1,4 @@
-// The audit as Prometheus text: bedrock_reach_audit_subnet_status{subnet,az,service} (0 ok,
+// The audit as Prometheus text: bedrock_reach_audit_subnet_status{vpc,subnet,az,service} (0 ok,
 // 1 warning, 2 critical, 3 unknown: the exit-code scale), one series per subnet and service,
 // unique by construction; plus the overall status and the subnet count.
 #include <string>
@@ -21,9 +21,10 @@ std::string render_audit_prometheus(const AuditReport& report, const RenderOptio
     for (const auto& subnet : vpc.subnets) {
       ++subnets;
       for (const auto& service : subnet.services) {
-        out += p + "audit_subnet_status{subnet=\"" + label(subnet.id) + "\",az=\"" +
-               label(subnet.az.empty() ? "none" : subnet.az) + "\",service=\"" +
-               label(service.name) + "\"} " + std::to_string(exit_code(service.status)) + "\n";
+        out += p + "audit_subnet_status{vpc=\"" + label(vpc.id) + "\",subnet=\"" +
+               label(subnet.id) + "\",az=\"" + label(subnet.az.empty() ? "none" : subnet.az) +
+               "\",service=\"" + label(service.name) + "\"} " +
+               std::to_string(exit_code(service.status)) + "\n";
       }
     }
   }

@@ -1,5 +1,7 @@
 // The audit for people: a matrix subnet x service, the root cause in each failing cell, then
-// one line per problem and the host's own data-plane verdict beside it.
+// one line per problem and the host's own data-plane verdict beside it. On a terminal narrower
+// than the matrix (~170 columns with four services) a compact layout: one row per subnet, its
+// root causes on lines under it, every line wrapped to the width.
 #include <algorithm>
 
 #include "render/audit_render.hpp"
@@ -18,55 +20,124 @@ std::string cell(const SubnetServiceVerdict& s) {
   return code.empty() ? status_upper(s.status) : code;
 }
 
-void append_table(std::string& out, const std::vector<std::vector<std::string>>& rows) {
+using Rows = std::vector<std::vector<std::string>>;
+
+std::vector<std::size_t> column_widths(const Rows& rows) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()), 0);
     for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
   }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 == row.size() ? row[i] : pad(row[i], widths[i] + 2);
-    out += line + "\n";
+  return widths;
+}
+
+std::size_t table_width(const Rows& rows) {
+  std::size_t width = 0;
+  for (auto w : column_widths(rows)) width += w + 2;
+  return width == 0 ? 0 : width - 2;
+}
+
+std::string table_line(const std::vector<std::string>& row,
+                       const std::vector<std::size_t>& widths) {
+  std::string line;
+  for (std::size_t i = 0; i < row.size(); ++i)
+    line += i + 1 == row.size() ? row[i] : pad(row[i], widths[i] + 2);
+  return line;
+}
+
+void append_table(std::string& out, const Rows& rows) {
+  auto widths = column_widths(rows);
+  for (const auto& row : rows) out += table_line(row, widths) + "\n";
+}
+
+std::string subnet_name(const SubnetVerdict& subnet, const std::string& host_subnet) {
+  return terminal_safe(subnet.id) + (subnet.id == host_subnet ? " (this host)" : "");
+}
+
+Rows wide_rows(const AuditVpc& vpc, const std::string& host_subnet) {
+  Rows rows;
+  std::vector<std::string> head{"SUBNET", "AZ", "CIDR", "ROUTE TABLE"};
+  for (const auto& service : vpc.subnets.front().services) head.push_back(service.name);
+  head.push_back("STATUS");
+  rows.push_back(head);
+  for (const auto& subnet : vpc.subnets) {
+    std::vector<std::string> row{
+        subnet_name(subnet, host_subnet), terminal_safe(subnet.az), terminal_safe(subnet.cidr),
+        subnet.route_table.empty()
+            ? "unknown"
+            : terminal_safe(subnet.route_table) + " (" + subnet.route_association + ")"};
+    for (const auto& service : subnet.services) row.push_back(cell(service));
+    row.push_back(status_upper(subnet.status));
+    rows.push_back(row);
   }
+  return rows;
+}
+
+/// Narrow terminals: subnet, AZ, CIDR, route association and status per row; under a row with
+/// failing services one line per root cause naming them (the route table IDs are in JSON).
+void append_compact(std::string& out, const AuditVpc& vpc, const std::string& host_subnet,
+                    std::size_t columns) {
+  Rows rows{{"SUBNET", "AZ", "CIDR", "ROUTES", "STATUS"}};
+  for (const auto& subnet : vpc.subnets) {
+    rows.push_back({subnet_name(subnet, host_subnet), terminal_safe(subnet.az),
+                    terminal_safe(subnet.cidr), subnet.route_association,
+                    status_upper(subnet.status)});
+  }
+  auto widths = column_widths(rows);
+  out += table_line(rows.front(), widths) + "\n";
+  for (std::size_t i = 0; i < vpc.subnets.size(); ++i) {
+    out += table_line(rows[i + 1], widths) + "\n";
+    std::vector<std::pair<std::string, std::vector<std::string>>> causes;  // cell -> services
+    for (const auto& service : vpc.subnets[i].services) {
+      if (service.status == Severity::ok) continue;
+      std::string code = cell(service);
+      auto same = std::find_if(causes.begin(), causes.end(),
+                               [&](const auto& c) { return c.first == code; });
+      if (same == causes.end()) {
+        causes.push_back({code, {terminal_safe(service.name)}});
+      } else {
+        same->second.push_back(terminal_safe(service.name));
+      }
+    }
+    for (const auto& [code, names] : causes) {
+      std::string list;
+      for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+      for (const auto& line : wrap(code + ": " + list, columns, "    ", "      "))
+        out += line + "\n";
+    }
+  }
+}
+
+void append_wrapped(std::string& out, const std::string& text, std::size_t columns,
+                    const std::string& first, const std::string& rest) {
+  for (const auto& line : wrap(text, columns, first, rest)) out += line + "\n";
 }
 
 }  // namespace
 
 std::string render_audit_text(const AuditReport& report, const RenderOptions& options) {
-  (void)options;
+  const auto columns = static_cast<std::size_t>(std::max(options.columns, 0));
   std::string out;
   std::size_t subnet_count = 0;
   for (const auto& vpc : report.vpcs) subnet_count += vpc.subnets.size();
   out += "bedrock-reach audit: " + status_upper(report.status) + "  " +
          terminal_safe(report.region) + "  " + std::to_string(report.vpcs.size()) + " VPC(s), " +
          std::to_string(subnet_count) + " subnet(s), evidence " + report.evidence + "\n";
-  out += terminal_safe(audit_plane_note(report)) + "\n";
+  append_wrapped(out, terminal_safe(audit_plane_note(report)), columns, "", "");
   for (const auto& vpc : report.vpcs) {
     out += "\n" + terminal_safe(vpc.id) + " (resolver answer " + vpc.resolver_source + ")\n";
-    for (const auto& gap : vpc.gaps) out += "  not read: " + terminal_safe(gap) + "\n";
+    for (const auto& gap : vpc.gaps)
+      append_wrapped(out, "not read: " + terminal_safe(gap), columns, "  ", "    ");
     if (vpc.subnets.empty()) {
       out += "  no subnets judged\n";
       continue;
     }
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> head{"SUBNET", "AZ", "CIDR", "ROUTE TABLE"};
-    for (const auto& service : vpc.subnets.front().services) head.push_back(service.name);
-    head.push_back("STATUS");
-    rows.push_back(head);
-    for (const auto& subnet : vpc.subnets) {
-      std::vector<std::string> row{
-          terminal_safe(subnet.id) + (subnet.id == report.host_subnet ? " (this host)" : ""),
-          terminal_safe(subnet.az), terminal_safe(subnet.cidr),
-          subnet.route_table.empty()
-              ? "unknown"
-              : terminal_safe(subnet.route_table) + " (" + subnet.route_association + ")"};
-      for (const auto& service : subnet.services) row.push_back(cell(service));
-      row.push_back(status_upper(subnet.status));
-      rows.push_back(row);
+    Rows rows = wide_rows(vpc, report.host_subnet);
+    if (columns == 0 || table_width(rows) <= columns) {
+      append_table(out, rows);
+    } else {
+      append_compact(out, vpc, report.host_subnet, columns);
     }
-    append_table(out, rows);
   }
   // One line per subnet and root-cause code: the services it hits and the first message.
   std::string problems;
@@ -90,9 +161,11 @@ std::string render_audit_text(const AuditReport& report, const RenderOptions& op
       for (const auto& [f, names] : causes) {
         std::string list;
         for (const auto& name : names) list += (list.empty() ? "" : ", ") + terminal_safe(name);
-        problems += "  " + terminal_safe(subnet.id) + " " + f->code + " [" +
-                    std::string(severity_name(f->severity)) + "] " + list + ": " +
-                    terminal_safe(f->message) + "\n";
+        append_wrapped(problems,
+                       terminal_safe(subnet.id) + " " + f->code + " [" +
+                           std::string(severity_name(f->severity)) + "] " + list + ": " +
+                           terminal_safe(f->message),
+                       columns, "  ", "    ");
       }
     }
   }
@@ -101,8 +174,10 @@ std::string render_audit_text(const AuditReport& report, const RenderOptions& op
     out += "\nFindings (VPC-wide)\n";
     for (const auto& ordered : order_findings(report.findings)) {
       const Finding& f = *ordered.finding;
-      out += "  " + f.code + " [" + std::string(severity_name(f.severity)) +
-             "]: " + terminal_safe(f.message) + "\n";
+      append_wrapped(
+          out,
+          f.code + " [" + std::string(severity_name(f.severity)) + "]: " + terminal_safe(f.message),
+          columns, "  ", "    ");
     }
   }
   const Report& check = report.check;

@@ -366,4 +366,40 @@ std::vector<const FindingGroup*> headline_causes(const std::vector<FindingGroup>
   return out;
 }
 
+size_t display_width(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::vector<std::string> wrap(std::string_view text, size_t width, const std::string& first,
+                              const std::string& rest) {
+  std::vector<std::string> lines;
+  std::string line = first;
+  bool empty = true;
+  std::string gap;  // the spaces before the next word: runs are kept ("CODE  service")
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) {
+      if (!empty) gap += ' ';
+      continue;
+    }
+    if (!empty && width > 0 && display_width(line) + gap.size() + display_width(word) > width) {
+      lines.push_back(line);
+      line = rest;
+      empty = true;
+    }
+    if (!empty) line += gap;
+    line += word;
+    gap = " ";
+    empty = false;
+  }
+  if (!empty || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace bedrock_reach::render_detail

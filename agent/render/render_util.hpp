@@ -67,4 +67,13 @@ std::vector<const FindingGroup*> headline_causes(const std::vector<FindingGroup>
 /// "OK" | "WARNING" | "CRITICAL" | "UNKNOWN" for a service or report status.
 std::string status_upper(Severity status);
 
+/// Code points, which is what a terminal advances by for the text we print.
+size_t display_width(std::string_view text);
+
+/// Words of `text` in lines of at most `width` columns: the first line after `first`, the rest
+/// after `rest` (both counted in the width). A word longer than a line stays whole: IDs and
+/// addresses are never cut. width 0: one line.
+std::vector<std::string> wrap(std::string_view text, size_t width, const std::string& first,
+                              const std::string& rest);
+
 }  // namespace bedrock_reach::render_detail

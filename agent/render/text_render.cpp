@@ -31,13 +31,6 @@ std::string_view severity_colour(Severity s) {
   return "";
 }
 
-// Code points, which is what a terminal advances by for the text we print.
-size_t display_width(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 std::string ms_text(double ms) {
   ms = finite_or_zero(ms);
   char buf[32];
@@ -54,39 +47,6 @@ struct Cell {
   std::string text;
   std::optional<Severity> tint;
 };
-
-// Words of `text` in lines of at most `width` columns: the first line after `first`, the rest
-// after `rest` (both counted in the width). A word longer than a line stays whole: IDs and
-// addresses are never cut. width 0: one line.
-std::vector<std::string> wrap(std::string_view text, size_t width, const std::string& first,
-                              const std::string& rest) {
-  std::vector<std::string> lines;
-  std::string line = first;
-  bool empty = true;
-  std::string gap;  // the spaces before the next word: runs are kept ("CODE  service")
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view word = text.substr(start, end - start);
-    start = end + 1;
-    if (word.empty()) {
-      if (!empty) gap += ' ';
-      continue;
-    }
-    if (!empty && width > 0 && display_width(line) + gap.size() + display_width(word) > width) {
-      lines.push_back(line);
-      line = rest;
-      empty = true;
-    }
-    if (!empty) line += gap;
-    line += word;
-    gap = " ";
-    empty = false;
-  }
-  if (!empty || lines.empty()) lines.push_back(line);
-  return lines;
-}
 
 class Table {
  public:

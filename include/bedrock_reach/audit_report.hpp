@@ -76,6 +76,11 @@ struct AuditReport {
   std::string region;
   std::string evidence = "none";  // api|imds|none, as the check's
   std::string host_subnet;        // the subnet of the host whose data plane `check` shows
+  /// Endpoint policies are judged per subnet for one principal, the host's check's (which role
+  /// other subnets' instances use is not in the EC2 configuration): only the source range
+  /// differs per subnet. Not judged when no principal is known.
+  bool policy_judged = false;
+  std::string policy_principal;  // the principal ARN ("" when judged without one known)
   std::vector<AuditVpc> vpcs;
   std::vector<Finding> findings;  // VPC-wide and discovery findings (not per subnet)
   Report check;                   // the host's own full check

@@ -8,10 +8,38 @@
 #include "path/route_lookup.hpp"
 
 namespace bedrock_reach {
+namespace {
+
+/// The endpoint policy with the subnet as the source (see audit_subnet).
+std::vector<Finding> subnet_policy_findings(const PolicyRequest& principal,
+                                            const std::string& vpc_id, const Subnet& subnet,
+                                            const AuditServiceInput& service) {
+  PolicyRequest request = principal;
+  request.source_vpc = vpc_id;
+  request.source_vpce = service.endpoint_id;
+  request.source_ip.clear();
+  // An IPv6-only subnet has no IPv4 CIDR: its clients' source is the IPv6 range.
+  request.source_range =
+      !subnet.cidr.empty() || subnet.ipv6_cidrs.empty() ? subnet.cidr : subnet.ipv6_cidrs.front();
+  request.actions = required_actions(service.service_name);
+  auto verdicts = evaluate_endpoint_policy(service.policy_document, request);
+  auto findings = policy_findings(service.service, service.endpoint_id, verdicts);
+  std::string who =
+      principal.principal_arn.empty() ? "an unknown principal" : principal.principal_arn;
+  for (auto& finding : findings) {
+    finding.evidence.push_back("judged for " + who +
+                               " (the host's check principal) with aws:VpcSourceIp = the subnet " +
+                               request.source_range);
+  }
+  return findings;
+}
+
+}  // namespace
 
 SubnetVerdict audit_subnet(const Topology& topology, const Subnet& subnet,
                            const std::vector<AuditServiceInput>& services,
-                           const std::vector<PrefixList>& prefix_lists) {
+                           const std::vector<PrefixList>& prefix_lists,
+                           const PolicyRequest* policy_principal) {
   SubnetVerdict verdict{.id = subnet.id,
                         .cidr = subnet.cidr,
                         .az = subnet.availability_zone,
@@ -44,6 +72,10 @@ SubnetVerdict audit_subnet(const Topology& topology, const Subnet& subnet,
       out.endpoint_in_az = strings::contains(path.endpoint->azs, subnet.availability_zone);
     out.admission = path.admission;
     out.findings = std::move(path.findings);
+    if (policy_principal != nullptr && !service.policy_document.empty()) {
+      auto policy = subnet_policy_findings(*policy_principal, vpc_id, subnet, service);
+      out.findings.insert(out.findings.end(), policy.begin(), policy.end());
+    }
     link_causes(out.findings);
     for (const auto& finding : out.findings) {
       if (finding.severity != Severity::info) out.status = worst(out.status, finding.severity);

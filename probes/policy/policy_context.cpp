@@ -5,6 +5,7 @@
 #include "bedrock_reach/ip.hpp"
 #include "bedrock_reach/strings.hpp"
 #include "policy/policy_match.hpp"
+#include "policy/policy_range.hpp"
 
 namespace bedrock_reach::policy_detail {
 
@@ -92,7 +93,9 @@ ContextValue context_value(std::string_view key, const PolicyRequest& request,
   if (k == "aws:principalaccount") return known_or_unknown(caller.account);
   if (k == "aws:sourcevpc") return known_or_unknown(request.source_vpc);
   if (k == "aws:sourcevpce") return known_or_unknown(request.source_vpce);
-  if (k == "aws:vpcsourceip") return known_or_unknown(request.source_ip);
+  // A source range (the audit's subnet) is not one value: unknown as a policy variable.
+  if (k == "aws:vpcsourceip")
+    return known_or_unknown(request.source_range.empty() ? request.source_ip : "");
   // Requests through a VPC endpoint carry no aws:SourceIp.
   if (k == "aws:sourceip") return {ContextValue::absent, ""};
   if (k == "aws:securetransport") return {ContextValue::known, "true"};
@@ -215,16 +218,69 @@ bool value_matches(Op op, const std::string& pattern, const std::string& value) 
   return false;
 }
 
+/// aws:VpcSourceIp when the source is a subnet: IpAddress holds for the whole range, none of it,
+/// or part of it (conditional: some instances of the subnet are allowed, others not).
+Tri range_condition_holds(const ParsedOp& op, const PolicyCondition& c,
+                          const PolicyRequest& request, const Caller& caller, bool variables,
+                          std::string& note, bool* partial_source) {
+  std::string what = excerpt(c.op) + " " + excerpt(c.key);
+  auto range = IpPrefix::parse(request.source_range, /*allow_host_bits=*/true);
+  if (!range) {
+    note = "the source range " + excerpt(request.source_range) + " is not a CIDR";
+    return Tri::maybe;
+  }
+  const std::string source = "the source subnet " + range->to_string();
+  if (op.op == Op::null) {
+    bool want_absent = !c.values.empty() && iequals(c.values.front(), "true");
+    note = what + " (key present)";
+    return want_absent ? Tri::no : Tri::yes;
+  }
+  if (op.op != Op::ip_address) {
+    note = what + " compares one address; " + source + " has many";
+    return Tri::maybe;
+  }
+  std::vector<std::string> cidrs;
+  for (const auto& raw : c.values) {
+    auto pattern = substitute(raw, variables, request, caller);
+    if (!pattern) {
+      note = "policy variable in " + what + " is not known to the agent";
+      return Tri::maybe;
+    }
+    cidrs.push_back(*pattern);
+  }
+  RangeCover cover = range_cover(*range, cidrs);
+  std::string ignored;
+  for (const auto& bad : cover.malformed) ignored += (ignored.empty() ? "" : ", ") + excerpt(bad);
+  if (!ignored.empty()) ignored = " (not a CIDR, matches nothing: " + ignored + ")";
+  switch (cover.kind) {
+    case RangeCover::all:
+      note = what + " covers all of " + source + ignored;
+      return op.negated ? Tri::no : Tri::yes;
+    case RangeCover::none:
+      note = what + " covers none of " + source + ignored;
+      return op.negated ? Tri::yes : Tri::no;
+    case RangeCover::part:
+      break;
+  }
+  std::string parts;
+  for (const auto& p : cover.covered) parts += (parts.empty() ? "" : ", ") + p.to_string();
+  note = what + " covers only " + parts + " of " + source + ignored;
+  if (partial_source != nullptr) *partial_source = true;
+  return Tri::maybe;
+}
+
 }  // namespace
 
 Tri condition_holds(const PolicyCondition& c, const PolicyRequest& request, const Caller& caller,
-                    bool variables, std::string& note) {
+                    bool variables, std::string& note, bool* partial_source) {
   ParsedOp op = parse_op(c.op);
   std::string what = excerpt(c.op) + " " + excerpt(c.key);
   if (op.op == Op::unsupported) {
     note = "operator " + excerpt(c.op) + " is not evaluated by the agent";
     return Tri::maybe;
   }
+  if (iequals(c.key, "aws:VpcSourceIp") && !request.source_range.empty())
+    return range_condition_holds(op, c, request, caller, variables, note, partial_source);
   ContextValue value = context_value(c.key, request, caller);
   if (value.kind == ContextValue::unknown) {
     note = "condition key " + excerpt(c.key) + " is not known to the agent";

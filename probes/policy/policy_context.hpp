@@ -56,7 +56,9 @@ std::optional<std::string> substitute(const std::string& text, bool variables,
                                       const PolicyRequest& request, const Caller& caller);
 
 /// One Condition operator/key pair; `note` says what was compared or why it is unknown.
+/// `partial_source` (when given) is set when it is undecided only because an aws:VpcSourceIp
+/// condition covers part of the request's source range.
 Tri condition_holds(const PolicyCondition& c, const PolicyRequest& request, const Caller& caller,
-                    bool variables, std::string& note);
+                    bool variables, std::string& note, bool* partial_source = nullptr);
 
 }  // namespace bedrock_reach::policy_detail

@@ -119,6 +119,8 @@ struct StatementMatch {
   // Uncertain only because Resource limits it to some resources (a scoped policy) while the
   // request's resource is "*": the principal and every condition hold.
   bool resource_only = false;
+  // Uncertain only because aws:VpcSourceIp conditions cover part of the source range.
+  bool source_partial = false;
 };
 
 StatementMatch match_statement(const PolicyStatement& st, const std::string& action,
@@ -136,11 +138,14 @@ StatementMatch match_statement(const PolicyStatement& st, const std::string& act
   if (principal == Tri::maybe) notes.push_back(principal_note);
   if (resource == Tri::maybe) notes.push_back(resource_note);
   std::vector<std::string> held;
+  size_t partial = 0;
   for (const auto& condition : st.conditions) {
     std::string note;
-    Tri t = condition_holds(condition, request, caller, variables, note);
+    bool partial_source = false;
+    Tri t = condition_holds(condition, request, caller, variables, note, &partial_source);
     if (t == Tri::no) return m;
     if (t == Tri::maybe) notes.push_back(note);
+    if (t == Tri::maybe && partial_source) ++partial;
     if (t == Tri::yes) held.push_back(note);
     result = both(result, t);
   }
@@ -150,6 +155,7 @@ StatementMatch match_statement(const PolicyStatement& st, const std::string& act
     for (const auto& n : notes) joined += (joined.empty() ? "" : "; ") + n;
     m.note = joined;
     m.resource_only = resource == Tri::maybe && notes.size() == 1;
+    m.source_partial = partial > 0 && partial == notes.size();
   } else {
     std::string joined;
     for (const auto& n : held) joined += (joined.empty() ? "" : "; ") + n;
@@ -200,6 +206,8 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
     const PolicyStatement* allow_maybe = nullptr;
     std::string deny_yes_note, deny_maybe_note, allow_yes_note, allow_maybe_note;
     bool allow_maybe_scoped = false;
+    bool allow_maybe_partial = false;
+    bool deny_maybe_partial = false;
     for (const auto& st : parsed->statements) {
       StatementMatch m = match_statement(st, action, request, caller, variables);
       if (m.result == Tri::no) continue;
@@ -211,6 +219,8 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
         slot = &st;
         note = m.note;
         if (!st.deny && m.result == Tri::maybe) allow_maybe_scoped = m.resource_only;
+        if (!st.deny && m.result == Tri::maybe) allow_maybe_partial = m.source_partial;
+        if (st.deny && m.result == Tri::maybe) deny_maybe_partial = m.source_partial;
       }
     }
     ActionVerdict v;
@@ -230,6 +240,8 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
     } else if (allow_yes && deny_maybe) {
       v.decision = PolicyDecision::conditional;
       v.statement_index = deny_maybe->index;
+      v.partial_source = deny_maybe_partial;
+      if (v.partial_source) v.source_note = deny_maybe_note;
       v.reason = with_note(statement_name(*allow_yes) + " allows " + action + ", but " +
                                statement_name(*deny_maybe) + " may deny it",
                            deny_maybe_note);
@@ -241,6 +253,8 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
     } else if (allow_maybe) {
       v.decision = PolicyDecision::conditional;
       v.resource_scoped = allow_maybe_scoped;
+      v.partial_source = allow_maybe_partial;
+      if (v.partial_source) v.source_note = allow_maybe_note;
       v.statement_index = allow_maybe->index;
       v.reason = with_note(statement_name(*allow_maybe) + " allows " + action +
                                " only under conditions the agent cannot check",
@@ -292,6 +306,33 @@ PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std:
   return request;
 }
 
+void apply_principal_arn(PolicyRequest& request, const std::string& arn) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto colon = arn.find(':', start);
+    if (colon == std::string::npos) return;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  const std::string& partition = parts[1];
+  const std::string& account = parts[4];
+  std::string resource = arn.substr(start);
+  if (parts[0] != "arn" || account.empty()) return;
+  request.principal_account = account;
+  if (parts[2] == "iam" && resource.rfind("role/", 0) == 0) {
+    std::string name = resource.substr(resource.rfind('/') + 1);
+    request.role_arn = arn;
+    request.principal_arn =
+        "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/application";
+  } else if (parts[2] == "sts" && resource.rfind("assumed-role/", 0) == 0) {
+    std::string rest = resource.substr(13);
+    std::string name = rest.substr(0, rest.find('/'));
+    request.principal_arn = arn;
+    request.role_arn = "arn:" + partition + ":iam::" + account + ":role/" + name;
+  }
+}
+
 std::vector<Finding> policy_findings(std::string_view service, const std::string& endpoint_id,
                                      const Result<std::vector<ActionVerdict>>& verdicts) {
   std::vector<Finding> out;
@@ -305,6 +346,8 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
   }
   std::vector<std::string> denied, denied_evidence, conditional, conditional_evidence, scoped,
       scoped_evidence;
+  bool all_partial = true;  // every conditional action only because of a partial source range
+  std::string source_note;
   for (const auto& v : *verdicts) {
     std::string where = v.statement_index ? "Statement[" + std::to_string(*v.statement_index) + "]"
                                           : "no statement";
@@ -322,6 +365,8 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
       scoped_evidence.push_back(line);
     } else if (v.decision == PolicyDecision::conditional) {
       conditional.push_back(v.action + " (" + where + ")");
+      all_partial = all_partial && v.partial_source;
+      if (source_note.empty()) source_note = v.source_note;
       conditional_evidence.push_back(line);
     }
   }
@@ -345,9 +390,10 @@ std::vector<Finding> policy_findings(std::string_view service, const std::string
                                scoped_evidence));
   }
   if (!conditional.empty()) {
+    std::string why = all_partial ? " only from part of the source subnet (" + source_note + ")"
+                                  : " only under conditions the agent cannot evaluate";
     out.push_back(make_finding("POLICY_CONDITIONAL", svc, "",
-                               "the " + policy + " allows " + join(conditional) +
-                                   " only under conditions the agent cannot evaluate",
+                               "the " + policy + " allows " + join(conditional) + why,
                                conditional_evidence));
   }
   return out;

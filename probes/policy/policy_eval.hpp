@@ -28,6 +28,10 @@ struct PolicyRequest {
   /// The instance's private address as the endpoint sees it: aws:VpcSourceIp. Requests through
   /// an interface endpoint carry no aws:SourceIp (IAM docs), so that key is always absent here.
   std::string source_ip;
+  /// aws:VpcSourceIp as a range: the audit's source subnet CIDR, standing for every address in
+  /// it (source_ip is then not used). IpAddress/NotIpAddress hold when the condition's CIDRs
+  /// cover all of it or none; a partial cover is conditional, naming the covered part.
+  std::string source_range;
   std::vector<std::string> actions;
   std::string resource = "*";  // "*": any resource (statements limited to some are conditional)
   /// aws:PrincipalArn: the role ARN arn:aws:iam::ACCOUNT:role/ROLE; derived from an
@@ -48,6 +52,10 @@ struct ActionVerdict {
   // conditional only because Resource limits the allow to some resources (a least-privilege
   // policy) and the request's resource is "*": reported as POLICY_SCOPED.
   bool resource_scoped = false;
+  // conditional only because an aws:VpcSourceIp condition covers part of the source range (the
+  // audit's subnet): some of its addresses are allowed, others not.
+  bool partial_source = false;
+  std::string source_note;  // for partial_source: which part the condition covers
 };
 
 const char* to_string(PolicyDecision decision);
@@ -70,6 +78,11 @@ std::vector<std::string> required_actions(std::string_view service);
 PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std::string source_vpc,
                                           std::string source_vpce,
                                           std::vector<std::string> actions);
+
+/// Sets the principal to the application's role (arn:P:iam::A:role/PATH/NAME, whose sessions are
+/// arn:P:sts::A:assumed-role/NAME/SESSION) or assumed-role session ARN (the role's path is then
+/// unknown: IAM leaves it out of session ARNs). Other ARNs leave `request` unchanged.
+void apply_principal_arn(PolicyRequest& request, const std::string& arn);
 
 /// POLICY_DENIES (any explicit or implicit deny), POLICY_SCOPED (allowed only on some resources)
 /// and POLICY_CONDITIONAL (any other conditional, or a policy that could not be evaluated), one

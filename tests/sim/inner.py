@@ -166,6 +166,39 @@ def cmd_bedrock(*urls):
     print(json.dumps(res))
 
 
+def send_from(source, url, method="POST", body=b"{}"):
+    """A botocore-signed Bedrock call from a chosen source address (an instance in another subnet); "" binds
+    none (the instance itself). -> {"source", "status", "error_type", "message"}."""
+    import http.client
+    import urllib.parse
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    c = creds()
+    req = AWSRequest(method=method, url=url, data=body, headers={"Content-Type": "application/json"})
+    SigV4Auth(Credentials(c.access_key, c.secret_key, c.token), "bedrock", REGION).add_auth(req)
+    p = req.prepare()
+    parts = urllib.parse.urlsplit(p.url)
+    ctx = ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"])
+    conn = http.client.HTTPSConnection(parts.hostname, 443, context=ctx, timeout=20,
+                                       source_address=(source, 0) if source else None)
+    try:
+        conn.request(method, parts.path + ("?" + parts.query if parts.query else ""), body=p.body,
+                     headers=dict(p.headers.items()))
+        resp = conn.getresponse()
+        data = json.loads(resp.read() or b"null") or {}
+        return {"source": source, "status": resp.status, "error_type": resp.getheader("x-amzn-ErrorType"),
+                "message": data.get("message") or data.get("Message")}
+    finally:
+        conn.close()
+
+
+def cmd_bedrock_from(spec, *sources):
+    """The same signed call ('METHOD URL') from each source address ("-": none bound, the instance's own)."""
+    method, url = spec.split(" ", 1)
+    body = b"{}" if method == "POST" else b""
+    print(json.dumps([send_from("" if src == "-" else src, url, method, body) for src in sources]))
+
+
 def cmd_awscli(spec):
     """Run several aws-cli command lines in ONE process (the CLI's model loading dominates its run time);
     print [{rc, out, err}]."""
@@ -242,4 +275,4 @@ def cmd_batch(spec, workers="4"):
 
 
 if __name__ == "__main__":
-    {"strict": cmd_strict, "sig": cmd_sig, "bedrock": cmd_bedrock, "batch": cmd_batch, "awscli": cmd_awscli, "raw": cmd_raw}[sys.argv[1]](*sys.argv[2:])
+    {"strict": cmd_strict, "sig": cmd_sig, "bedrock": cmd_bedrock, "bedrock_from": cmd_bedrock_from, "batch": cmd_batch, "awscli": cmd_awscli, "raw": cmd_raw}[sys.argv[1]](*sys.argv[2:])

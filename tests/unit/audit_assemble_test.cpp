@@ -27,8 +27,11 @@ struct Facts {
     measured["bedrock-runtime"] = r;
   }
 
+  std::optional<PolicyRequest> principal;
+
   AuditReport audit(bool measured_here = true, bool with_topology = true) {
     AuditFacts facts;
+    facts.policy_principal = principal;
     facts.region = region;
     facts.targets = &targets;
     facts.host_subnet = kSubnetC;
@@ -122,6 +125,64 @@ TEST(AuditAssemble, VpcWideFindingsCount) {
   EXPECT_EQ(r.status, Severity::critical);
 }
 
+TEST(AuditAssemble, EndpointPolicyJudgedPerSubnetForTheHostsPrincipal) {
+  Facts f;
+  // Only subnet A (10.0.1.0/24) may call through the endpoint.
+  f.fx.endpoint().policy_document =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"IpAddress":{"aws:VpcSourceIp":"10.0.1.0/24"}}}]})";
+  AuditReport unjudged = f.audit();
+  EXPECT_EQ(unjudged.status, Severity::ok);  // no principal: not judged, and the note says so
+  EXPECT_NE(render_detail::audit_plane_note(unjudged).find("Endpoint policies are not judged"),
+            std::string::npos);
+
+  f.principal = PolicyRequest{};
+  f.principal->principal_arn = "arn:aws:sts::123456789012:assumed-role/app-role/i-0abc";
+  f.principal->principal_account = "123456789012";
+  AuditReport r = f.audit();
+  EXPECT_EQ(r.status, Severity::critical);
+  const auto& subnets = r.vpcs.front().subnets;  // A, C, B
+  ASSERT_EQ(subnets.size(), 3u);
+  EXPECT_EQ(subnets[0].status, Severity::ok);
+  EXPECT_EQ(subnets[1].services[0].root_cause(), "POLICY_DENIES");
+  EXPECT_EQ(subnets[2].services[0].root_cause(), "POLICY_DENIES");
+  nlohmann::json j = audit_to_json(r);
+  EXPECT_EQ(j["endpoint_policy"]["judged"], true);
+  EXPECT_EQ(j["endpoint_policy"]["principal"], f.principal->principal_arn);
+  std::string text = render_audit(r, OutputFormat::text, {});
+  EXPECT_NE(text.find("Endpoint policies are judged for " + f.principal->principal_arn),
+            std::string::npos)
+      << text;
+}
+
+TEST(AuditRender, NarrowTerminalGetsTheCompactMatrix) {
+  Facts f;
+  f.add_subnet("subnet-0d4d0000000000004", "10.0.4.0/24", "us-east-1d");
+  AuditReport r = f.audit();
+  std::string wide = render_audit(r, OutputFormat::text, {});
+  EXPECT_NE(wide.find("ROUTE TABLE"), std::string::npos);
+  RenderOptions narrow;
+  narrow.columns = 100;
+  std::string text = render_audit(r, OutputFormat::text, narrow);
+  EXPECT_EQ(text.find("ROUTE TABLE"), std::string::npos) << text;
+  EXPECT_NE(text.find("ROUTES"), std::string::npos);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    EXPECT_LE(end - start, 100u) << text.substr(start, end - start);
+    start = end + 1;
+  }
+  // The failing subnet's root cause on the line under its row, naming the service.
+  auto row = text.find("subnet-0d4d0000000000004 ");
+  ASSERT_NE(row, std::string::npos) << text;
+  auto next = text.find('\n', row) + 1;
+  EXPECT_EQ(text.substr(next, text.find('\n', next) - next),
+            "    ENDPOINT_AZ_MISSING: bedrock-runtime");
+  // Wide enough: the wide matrix (prose still wraps at the width).
+  narrow.columns = 250;
+  EXPECT_NE(render_audit(r, OutputFormat::text, narrow).find("ROUTE TABLE"), std::string::npos);
+}
+
 TEST(AuditRender, EveryFormatShowsEverySubnet) {
   Facts f;
   f.add_subnet("subnet-0d4d0000000000004", "10.0.4.0/24", "us-east-1d");
@@ -137,7 +198,8 @@ TEST(AuditRender, EveryFormatShowsEverySubnet) {
   EXPECT_NE(row.find("WARNING"), std::string::npos) << row;
 
   std::string prom = render_audit(r, OutputFormat::prometheus, {});
-  EXPECT_NE(prom.find("bedrock_reach_audit_subnet_status{subnet=\"subnet-0d4d0000000000004\","
+  EXPECT_NE(prom.find("bedrock_reach_audit_subnet_status{vpc=\"vpc-0123456789abcdef0\","
+                      "subnet=\"subnet-0d4d0000000000004\","
                       "az=\"us-east-1d\",service=\"bedrock-runtime\"} 1\n"),
             std::string::npos)
       << prom;

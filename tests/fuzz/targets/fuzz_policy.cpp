@@ -1,4 +1,5 @@
-// Endpoint policy documents: parse, then evaluate for a realistic instance-role request.
+// Endpoint policy documents: parse, then evaluate for a realistic instance-role request, from one
+// address (check) and from a subnet's range (audit: aws:VpcSourceIp as a CIDR).
 #include <cstdint>
 #include <string_view>
 
@@ -16,5 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.actions = required_actions("bedrock-runtime");
   auto verdicts = evaluate_endpoint_policy(json, request);
   (void)policy_findings("bedrock-runtime", "vpce-0123456789abcdef0", verdicts);
+  for (const char* range : {"10.0.1.0/24", "2600:1f18:1:100::/64"}) {
+    request.source_range = range;
+    auto per_subnet = evaluate_endpoint_policy(json, request);
+    (void)policy_findings("bedrock-runtime", "vpce-0123456789abcdef0", per_subnet);
+  }
   return 0;
 }

@@ -105,6 +105,19 @@ def success(action, resource, region):
     return 400, {"message": "The provided model identifier is invalid."}, "ValidationException"
 
 
+def vpc_source_ip(handler, info, sc):
+    """The client's address. Every address lives on the namespace's lo, so a client that does not bind a source
+    (the agent, a plain curl) connects from the ENI's own address: that is the instance's primary address. A client
+    bound to another address (curl --interface) stands for an instance in that address's subnet."""
+    peer = handler.client_address[0]
+    if peer.startswith("::ffff:"):
+        peer = peer[7:]
+    if peer == info["ip"]:
+        inst = sc["instance"]
+        return inst.get("ipv6") if ":" in peer and inst.get("ipv6") else inst["ip"]
+    return peer
+
+
 class BedrockHandler(frontend.AwsHandler):
 
     def _reply(self, status, body, error_type=None, ns=CORAL):
@@ -147,7 +160,10 @@ class BedrockHandler(frontend.AwsHandler):
                "keys": {"aws:PrincipalAccount": sc["account"], "aws:PrincipalArn": role.get("arn"),
                         # Through a hub VPC's endpoint the request comes from that VPC.
                         "aws:SourceVpc": (info.get("vpc_id") or sc["vpc"]["id"]) if info.get("endpoint_id") else None,
-                        "aws:SourceVpce": info.get("endpoint_id"), "aws:PrincipalType": "AssumedRole"}}
+                        "aws:SourceVpce": info.get("endpoint_id"), "aws:PrincipalType": "AssumedRole",
+                        # aws:VpcSourceIp: the client's address, present only through a VPC endpoint (IAM user guide,
+                        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip).
+                        "aws:VpcSourceIp": vpc_source_ip(self, info, sc) if info.get("endpoint_id") else None}}
         ctx["keys"] = {k: v for k, v in ctx["keys"].items() if v is not None}
         res_txt = resource if resource != "*" else "*"
         denied = None

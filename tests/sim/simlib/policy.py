@@ -2,6 +2,7 @@
 
 A Principal naming a role ARN matches any session of that role (documented assumption)."""
 import fnmatch
+import ipaddress
 
 
 def _list(v):
@@ -31,6 +32,23 @@ def principal_matches(p, ctx):
     return False
 
 
+def _in_cidrs(address, cidrs):
+    """IpAddress: the address lies in one of the CIDRs; a value that is not a CIDR matches nothing (IAM user guide,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress)."""
+    try:
+        addr = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for c in cidrs:
+        try:
+            net = ipaddress.ip_network(c, strict=False)
+        except ValueError:
+            continue
+        if net.version == addr.version and addr in net:
+            return True
+    return False
+
+
 def condition_matches(cond, ctx):
     keys = {k.lower(): v for k, v in ctx["keys"].items()}
     for op, block in (cond or {}).items():
@@ -47,7 +65,7 @@ def condition_matches(cond, ctx):
             if have is None:
                 if if_exists:
                     continue
-                if base.startswith("StringNot") or base.startswith("ArnNot"):
+                if base.startswith("StringNot") or base.startswith("ArnNot") or base == "NotIpAddress":
                     continue
                 return False
             hv = [str(h) for h in _list(have)]
@@ -61,6 +79,10 @@ def condition_matches(cond, ctx):
                 ok = all(h != w for h in hv for w in want)
             elif base in ("StringNotLike", "ArnNotLike"):
                 ok = not any(_glob(w, h, False) for h in hv for w in want)
+            elif base == "IpAddress":
+                ok = any(_in_cidrs(h, want) for h in hv)
+            elif base == "NotIpAddress":
+                ok = not any(_in_cidrs(h, want) for h in hv)
             elif base == "Bool":
                 ok = any(h.lower() == w.lower() for h in hv for w in want)
             else:
