@@ -18,8 +18,10 @@ void curl_global_teardown();
 /// (EC2; never the Bedrock probes, never pinned or proxied requests) use them.
 struct KeptConnections {
   /// At most this many kept, idle or in use (curl closes the oldest idle one beyond it; 0: none
-  /// kept across clients). 10 = the Describe calls one check has in flight at once (discovery's
-  /// first round; HTTP/1.1 needs a connection per call in flight), so a steady check opens none.
+  /// kept across clients). 10 = the Describe calls of discovery's first round, in flight at once
+  /// (HTTP/1.1 needs a connection per call in flight); a call overlapping them
+  /// (DescribeDhcpOptions) still opens one: about one handshake per steady check
+  /// (docs/performance.md).
   std::size_t max_kept = 0;
   /// A kept connection idle longer than this is never reused: curl closes it when the next check
   /// looks at the cache (CURLOPT_MAXAGE_CONN). Between checks nothing runs, so the idle daemon
