@@ -96,11 +96,17 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
     return kExitUnknown;
   }
   auto log = make_agent_logger(config.log_level, config.log_format);
+  std::shared_ptr<CurlShared> http_shared;
   if (!check) {
-    // Kept for the agent's life: each CA bundle is indexed once and API calls resume TLS sessions.
-    auto http_shared = std::make_shared<CurlShared>();
+    // Kept for the agent's life: each CA bundle is indexed once, API calls resume TLS sessions
+    // and EC2 API connections serve the next check (bounded: KeptConnections::daemon()).
+    http_shared = std::make_shared<CurlShared>(KeptConnections::daemon());
     check = [environment, region = flags.check.region, logger = log,
              http_shared](const Config& effective) {
+      // The scheduler's jitter is at most +10 % (AgentOptions::jitter_fraction): a connection
+      // idle longer than max_idle is never reused, so a longer interval keeps none.
+      auto longest_gap = std::chrono::milliseconds(effective.interval_ms) * 11 / 10;
+      http_shared->set_keeping(longest_gap < http_shared->kept().max_idle);
       CheckRequest request;
       request.http_shared = http_shared;
       request.config = effective;
@@ -115,7 +121,12 @@ int run_agent_command(const AgentFlags& flags, const ConfigSource& source, Check
 
   AgentOptions options;
   options.config = std::move(config);
-  options.reload_config = load;
+  options.reload_config = [load, http_shared] {
+    Config fresh = load();
+    // The endpoint, Region or credentials may have changed: the next check starts afresh.
+    if (http_shared) http_shared->retire_kept_connections();
+    return fresh;
+  };
   options.check = std::move(check);
   options.renderers = production_renderers();
   options.write_textfile = [](const std::string& path, const std::string& content) {

@@ -162,21 +162,45 @@ struct CurlShared::Impl {
   std::mutex mutex;  // the CA store map
   std::map<std::string, CaEntry> ca_stores;
   std::vector<std::shared_ptr<LazyCaStore>> retired;  // replaced on disk since
-  CURLSH* share = nullptr;
-  std::mutex share_mutex;  // curl's share lock (one lock for every data kind it shares)
+  CURLSH* share = nullptr;                            // TLS sessions of API calls
+  std::mutex share_mutex;  // curl's share lock (one lock for every data kind and both shares)
+  KeptConnections kept;
+  std::mutex kept_mutex;  // the members below
+  // EC2 connections and their TLS sessions; empty when none are kept. Clients hold a reference
+  // while they run, so retiring it closes the connections once the last user is gone.
+  std::shared_ptr<CURLSH> kept_share;
+  bool kept_retired = false;
+  bool keeping = true;
 
-  Impl() : share(curl_share_init()) {
-    if (share == nullptr) return;
-    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::lock);
-    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
-    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  }
+  explicit Impl(KeptConnections policy) : share(new_share(false)), kept(policy) {}
   ~Impl() {
     if (share != nullptr) curl_share_cleanup(share);
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
+
+  CURLSH* new_share(bool connections) {
+    CURLSH* made = curl_share_init();
+    if (made == nullptr) return nullptr;
+    curl_share_setopt(made, CURLSHOPT_LOCKFUNC, &Impl::lock);
+    curl_share_setopt(made, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+    curl_share_setopt(made, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(made, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    // The connection cache lives in the share, so connections outlive the client's multi handle.
+    if (connections) curl_share_setopt(made, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    return made;
+  }
+
+  /// The kept connections for a client starting now; empty when none are kept.
+  std::shared_ptr<CURLSH> kept_share_for_client() {
+    std::lock_guard<std::mutex> guard(kept_mutex);
+    if (kept_retired || !keeping || kept.max_kept == 0) kept_share.reset();
+    kept_retired = false;
+    if (!kept_share && keeping && kept.max_kept > 0) {
+      if (CURLSH* made = new_share(true)) kept_share.reset(made, &curl_share_cleanup);
+    }
+    return kept_share;
+  }
 
   static void lock(CURL*, curl_lock_data, curl_lock_access, void* user) {
     static_cast<Impl*>(user)->share_mutex.lock();
@@ -209,11 +233,21 @@ struct CurlShared::Impl {
   }
 };
 
-CurlShared::CurlShared() : impl_(std::make_unique<Impl>()) {}
+CurlShared::CurlShared(KeptConnections kept) : impl_(std::make_unique<Impl>(kept)) {}
 CurlShared::~CurlShared() = default;
+void CurlShared::retire_kept_connections() {
+  std::lock_guard<std::mutex> guard(impl_->kept_mutex);
+  impl_->kept_retired = true;
+}
+void CurlShared::set_keeping(bool keep) {
+  std::lock_guard<std::mutex> guard(impl_->kept_mutex);
+  impl_->keeping = keep;
+}
+const KeptConnections& CurlShared::kept() const { return impl_->kept; }
 
 struct Transfer {
   EasyPtr easy;
+  CURLM* multi = nullptr;       // the client's multi handle that runs it
   X509_STORE* trust = nullptr;  // the shared CA store this connection verifies against, if any
   HttpRequest request;
   HttpClient::Callback done;
@@ -231,60 +265,91 @@ struct Transfer {
 };
 
 struct CurlClient::Impl {
+  // One curl multi handle on the loop. Kept EC2 transfers run in their own: curl 7.88 applies
+  // CURLMOPT_MAXCONNECTS (the multi's) to the cache of the transfer it returns, which for them is
+  // the share's, so the bound on kept connections never closes a probe's or IMDS's connection.
+  struct Multi {
+    Impl* owner = nullptr;
+    CURLM* handle = nullptr;
+    EventLoop::TimerId timer = 0;
+    bool timer_set = false;
+  };
+
   EventLoop& loop;
   std::shared_ptr<CurlShared> shared;
-  CURLM* multi = nullptr;
-  EventLoop::TimerId timer = 0;
-  bool timer_set = false;
+  std::shared_ptr<CURLSH> kept_share;  // empty: nothing kept across clients
+  Multi own;
+  Multi kept;  // handle only with kept_share
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
 
   Impl(EventLoop& l, std::shared_ptr<CurlShared> s)
-      : loop(l),
-        shared(s ? std::move(s) : std::make_shared<CurlShared>()),
-        multi(curl_multi_init()) {
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+      : loop(l), shared(s ? std::move(s) : std::make_shared<CurlShared>()) {
+    kept_share = shared->impl().kept_share_for_client();
+    open(own);
+    if (kept_share) {
+      open(kept);
+      curl_multi_setopt(kept.handle, CURLMOPT_MAXCONNECTS,
+                        static_cast<long>(shared->kept().max_kept));
+    }
+  }
+
+  void open(Multi& multi) {
+    multi.owner = this;
+    multi.handle = curl_multi_init();
+    curl_multi_setopt(multi.handle, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi.handle, CURLMOPT_SOCKETDATA, &multi);
+    curl_multi_setopt(multi.handle, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi.handle, CURLMOPT_TIMERDATA, &multi);
+  }
+
+  void close(Multi& multi) {
+    if (multi.handle == nullptr) return;
+    if (multi.timer_set) loop.cancel_timer(multi.timer);
+    multi.timer_set = false;
+    curl_multi_cleanup(multi.handle);
+    multi.handle = nullptr;
   }
 
   ~Impl() {
-    if (timer_set) loop.cancel_timer(timer);
-    for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(multi, easy);
+    for (auto& [easy, transfer] : transfers) curl_multi_remove_handle(transfer->multi, easy);
     transfers.clear();
-    curl_multi_cleanup(multi);
+    close(own);
+    close(kept);
   }
 
   static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
-    auto* self = static_cast<Impl*>(user);
+    auto* multi = static_cast<Multi*>(user);
+    Impl* self = multi->owner;
     if (what == CURL_POLL_REMOVE) {
       self->loop.unwatch(fd);
       return 0;
     }
     bool want_read = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
     bool want_write = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
-    self->loop.watch(fd, want_read, want_write, [self](int ready_fd, bool readable, bool writable) {
-      int mask = (readable ? CURL_CSELECT_IN : 0) | (writable ? CURL_CSELECT_OUT : 0);
-      int running = 0;
-      curl_multi_socket_action(self->multi, ready_fd, mask, &running);
-      self->collect_done();
-    });
+    self->loop.watch(
+        fd, want_read, want_write, [multi](int ready_fd, bool readable, bool writable) {
+          int mask = (readable ? CURL_CSELECT_IN : 0) | (writable ? CURL_CSELECT_OUT : 0);
+          int running = 0;
+          curl_multi_socket_action(multi->handle, ready_fd, mask, &running);
+          multi->owner->collect_done(multi->handle);
+        });
     return 0;
   }
 
   static int on_timer(CURLM*, long timeout_ms, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    if (self->timer_set) {
-      self->loop.cancel_timer(self->timer);
-      self->timer_set = false;
+    auto* multi = static_cast<Multi*>(user);
+    Impl* self = multi->owner;
+    if (multi->timer_set) {
+      self->loop.cancel_timer(multi->timer);
+      multi->timer_set = false;
     }
     if (timeout_ms < 0) return 0;
-    self->timer_set = true;
-    self->timer = self->loop.add_timer(self->loop.now() + Millis(timeout_ms), [self] {
-      self->timer_set = false;
+    multi->timer_set = true;
+    multi->timer = self->loop.add_timer(self->loop.now() + Millis(timeout_ms), [multi] {
+      multi->timer_set = false;
       int running = 0;
-      curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-      self->collect_done();
+      curl_multi_socket_action(multi->handle, CURL_SOCKET_TIMEOUT, 0, &running);
+      multi->owner->collect_done(multi->handle);
     });
     return 0;
   }
@@ -389,7 +454,7 @@ struct CurlClient::Impl {
     return CURLE_OK;
   }
 
-  void collect_done() {
+  void collect_done(CURLM* multi) {
     int pending = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
       if (message->msg != CURLMSG_DONE) continue;
@@ -474,6 +539,9 @@ struct CurlClient::Impl {
     transfer->done = std::move(done);
     CURL* easy = transfer->easy.get();
     const HttpRequest& r = transfer->request;
+    const bool kept_route =
+        r.keep_across_checks && kept_share && !r.want_tls_details && !r.pin_address && !r.proxy;
+    transfer->multi = kept_route ? kept.handle : own.handle;
 
     curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -523,6 +591,11 @@ struct CurlClient::Impl {
       curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
       curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, r.keep_connection ? 0L : 1L);
       curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    } else if (kept_route) {
+      // Kept across checks (KeptConnections): the share holds the connection and its TLS session.
+      curl_easy_setopt(easy, CURLOPT_SHARE, kept_share.get());
+      curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN,
+                       static_cast<long>(shared->kept().max_idle.count()));
     } else {
       if (r.reuse_connection) curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
       // API calls (EC2, STS, ...) resume TLS sessions across the client's connections and, in
@@ -575,6 +648,7 @@ struct CurlClient::Impl {
       }
     }
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    CURLM* multi = transfer->multi;
     transfers.emplace(easy, std::move(transfer));
     curl_multi_add_handle(multi, easy);
   }
@@ -583,7 +657,7 @@ struct CurlClient::Impl {
     auto pending = std::move(transfers);
     transfers.clear();
     for (auto& [easy, transfer] : pending) {
-      curl_multi_remove_handle(multi, easy);
+      curl_multi_remove_handle(transfer->multi, easy);
       HttpFailure failure;
       failure.kind = ErrorKind::cancelled;
       failure.message = "cancelled by the check deadline";

@@ -40,6 +40,11 @@ struct HttpRequest {
   /// same pinned address, which sets reuse_connection (take an open one if any, keep none).
   bool keep_connection = false;
   bool reuse_connection = false;
+  /// An AWS API call (EC2) whose connection may outlive the client: with a CurlShared that keeps
+  /// connections (the daemon) it reuses one kept from an earlier check and leaves it for the next,
+  /// within that share's bound (core/http/curl_client.hpp). Never set by probes, which judge their
+  /// own fresh handshake; ignored for pinned and proxied requests.
+  bool keep_across_checks = false;
   /// Refuse to negotiate below TLS 1.2 (AWS endpoints require 1.2+; reference §6.1).
   bool tls12_floor = true;
 };

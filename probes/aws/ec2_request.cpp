@@ -110,6 +110,7 @@ HttpRequest build_ec2_request(const Ec2Options& options, const Credentials& cred
   r.max_body_bytes = options.max_body_bytes;
   // All four SigV4 fields: 7.88.1 guesses service and region from the host otherwise.
   r.sigv4 = SigV4Signing{options.region, "ec2", &credentials};
+  r.keep_across_checks = true;  // the daemon's next check reuses the connection (issue 19)
   return r;
 }
 

@@ -3,8 +3,11 @@
 (nftables inside the namespace: DNS refused or silent, TLS reset or dropped, IMDS refused, EC2 API refused).
 Resident memory and open descriptors are sampled with the agent parked between checks (a SIGHUP reload to a
 one-hour interval; see idle_sample) once it is warm, optionally a few times on the way, and at the end; the
-agent then gets SIGTERM and must exit 0. Parked readings are exact, so descriptors are held to the warm count
-(--fd-margin 0) and a failure lists every descriptor, new ones marked. Under ASan LeakSanitizer runs then and
+agent then gets SIGTERM and must exit 0. Parked readings are exact. Descriptors are judged in two sets: the
+agent's own (everything but kept API sockets) held to the warm count (--fd-margin 0), and the EC2 API
+connections the daemon keeps across checks (sockets whose peer is the EC2 endpoint, --ec2-endpoint) held to
+their bound (--kept-api-max, KeptConnections::daemon() in core/http/curl_client.hpp) in every parked sample;
+a failure lists every descriptor by kind, new ones marked. Under ASan LeakSanitizer runs then and
 must stay quiet, and RSS is only reported (ASan's allocator caches make it no leak signal); other builds must
 keep RSS within a margin. Exit 0 pass, 1 fail, 77 skip (not root).
 
@@ -17,6 +20,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -109,6 +113,33 @@ def fd_kind(target):
     return "file"
 
 
+def socket_peers(pid):
+    """inode -> "address:port" of the remote end, for the TCP sockets of the agent's namespace."""
+    peers = {}
+    for name, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6)):
+        try:
+            lines = open("/proc/%d/net/%s" % (pid, name)).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, port = fields[2].split(":")
+            raw = bytes.fromhex(address)
+            # The kernel prints the address as 32-bit words in host (little-endian) order.
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            peers[fields[9]] = "%s:%d" % (socket.inet_ntop(family, raw), int(port, 16))
+    return peers
+
+
+def kept_api(targets, peers, endpoint):
+    """The descriptors that are kept EC2 API connections: sockets whose peer is the endpoint."""
+    kept = {}
+    for fd, target in targets.items():
+        if target.startswith("socket:[") and peers.get(target[len("socket:["):-1]) == endpoint:
+            kept[fd] = target
+    return kept
+
+
 def fd_targets(pid):
     targets = {}
     for fd in os.listdir("/proc/%d/fd" % pid):
@@ -119,33 +150,37 @@ def fd_targets(pid):
     return targets
 
 
-def kinds(targets):
+def kinds(targets, kept=None):
     counts = {}
-    for target in targets.values():
-        counts[fd_kind(target)] = counts.get(fd_kind(target), 0) + 1
+    for fd, target in targets.items():
+        kind = "kept-ec2-api" if kept and fd in kept else fd_kind(target)
+        counts[kind] = counts.get(kind, 0) + 1
     return dict(sorted(counts.items()))
 
 
-def sample_once(pid):
+def sample_once(pid, endpoint):
     rss_kib = 0
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 rss_kib = int(line.split()[1])
     targets = fd_targets(pid)
-    return rss_kib / 1024.0, targets, len(os.listdir("/proc/%d/task" % pid))
+    kept = kept_api(targets, socket_peers(pid), endpoint)
+    return rss_kib / 1024.0, targets, len(os.listdir("/proc/%d/task" % pid)), kept
 
 
-def sample(pid, count=20, every=0.05):
-    """Several readings; the smallest descriptor set and RSS, with what the descriptors were."""
+def sample(pid, endpoint, count=20, every=0.05):
+    """Several readings; the smallest descriptor set and RSS, with what the descriptors were. "fds" counts
+    the agent's own descriptors, "kept_api" the kept EC2 API sockets among them (most of any reading)."""
     readings = []
     for _ in range(count):
-        readings.append(sample_once(pid))
+        readings.append(sample_once(pid, endpoint))
         time.sleep(every)
-    fewest = min(readings, key=lambda r: len(r[1]))
+    fewest = min(readings, key=lambda r: len(r[1]) - len(r[3]))
     return {"rss_mib": round(min(r[0] for r in readings), 2), "rss_max_mib": round(max(r[0] for r in readings), 2),
-            "fds": len(fewest[1]), "fds_max": max(len(r[1]) for r in readings), "fd_kinds": kinds(fewest[1]),
-            "threads": min(r[2] for r in readings), "targets": fewest[1]}
+            "fds": len(fewest[1]) - len(fewest[3]), "fds_max": max(len(r[1]) for r in readings),
+            "kept_api": max(len(r[3]) for r in readings), "fd_kinds": kinds(fewest[1], fewest[3]),
+            "threads": min(r[2] for r in readings), "targets": fewest[1], "kept_fds": fewest[3]}
 
 
 def write_config(path, interval_ms):
@@ -167,7 +202,7 @@ def reload_to(ns, port, agent, config, interval_ms):
         time.sleep(0.05)
 
 
-def idle_sample(ns, port, agent, config, label):
+def idle_sample(ns, port, agent, config, label, endpoint):
     """Descriptors and RSS of the agent between checks, measured, not hoped for.
 
     At a 100 ms interval a check that takes 100 ms or more (a loaded machine) starts the next one the
@@ -185,7 +220,7 @@ def idle_sample(ns, port, agent, config, label):
             time.sleep(0.1)
         before = checks_done(ns, port)
         time.sleep(0.3)  # the status server closes our last scrape's connection
-        result = sample(agent.pid, count=20)
+        result = sample(agent.pid, endpoint, count=20)
         after = checks_done(ns, port)
         reload_to(ns, port, agent, config, INTERVAL_MS)
         if before == after:
@@ -197,9 +232,17 @@ def idle_sample(ns, port, agent, config, label):
 
 
 def show(sample_result):
-    return "checks %s: %d fds %s, %d threads, RSS %.2f MiB (max %.2f)" % (
-        sample_result.get("checks"), sample_result["fds"], sample_result["fd_kinds"], sample_result["threads"],
-        sample_result["rss_mib"], sample_result["rss_max_mib"])
+    return "checks %s: %d own fds + %d kept EC2 API sockets %s, %d threads, RSS %.2f MiB (max %.2f)" % (
+        sample_result.get("checks"), sample_result["fds"], sample_result["kept_api"], sample_result["fd_kinds"],
+        sample_result["threads"], sample_result["rss_mib"], sample_result["rss_max_mib"])
+
+
+def list_descriptors(title, result, before=None):
+    print("%s (check %s):" % (title, result["checks"]))
+    for fd, target in sorted(result["targets"].items()):
+        kind = "  (kept EC2 API)" if fd in result["kept_fds"] else ""
+        new = "" if before is None or before["targets"].get(fd) == target else "   (new)"
+        print("  %3d -> %s%s%s" % (fd, target, kind, new))
 
 
 def is_asan_build(binary):
@@ -220,6 +263,10 @@ def main():
                    help="descriptors the parked agent may gain (default 0: parked readings are exact)")
     p.add_argument("--samples", type=int, default=1,
                    help="parked samples after the warm one, evenly spaced; the last is the end sample")
+    p.add_argument("--kept-api-max", type=int, default=10,
+                   help="EC2 API connections the parked agent may keep (KeptConnections::daemon(): 10)")
+    p.add_argument("--ec2-endpoint", default="10.0.0.10:443",
+                   help="the EC2 API endpoint's address:port in the scenario (kept sockets' peer)")
     p.add_argument("--name", default="soak", help="simulated-VPC instance (after $BRSIM_PREFIX)")
     p.add_argument("--json")
     a = p.parse_args()
@@ -278,14 +325,14 @@ def main():
                 # Warm = every fault's code has run once (its pages are resident); sample parked in a
                 # healthy phase, as the end sample is.
                 ns.set_fault([])
-                first = idle_sample(ns, port, agent, config, "warm")
+                first = idle_sample(ns, port, agent, config, "warm", a.ec2_endpoint)
                 print("warm sample:", show(first), flush=True)
                 step = max(1, (a.checks - done) // max(1, a.samples))
                 next_sample_at = done + step
                 next_toggle = time.monotonic()  # resume the rotation where it was
             elif next_sample_at is not None and done >= next_sample_at and done < a.checks - 1:
                 ns.set_fault([])
-                mid = idle_sample(ns, port, agent, config, "mid")
+                mid = idle_sample(ns, port, agent, config, "mid", a.ec2_endpoint)
                 samples.append(mid)
                 print("mid sample: ", show(mid), flush=True)
                 next_sample_at += max(1, (a.checks - first["checks"]) // max(1, a.samples))
@@ -298,15 +345,15 @@ def main():
             seen = metrics(ns, port)
             mean_ms = 1000.0 * seen.get("bedrock_reach_agent_check_duration_seconds_total", 0) / max(
                 1.0, seen.get("bedrock_reach_agent_checks_total", 1))
-            live = sample(agent.pid, count=40)
+            live = sample(agent.pid, a.ec2_endpoint, count=40)
             print("live sample (checks running, not judged): %d..%d fds, fewest %s; mean check %.0f ms at a %d ms "
                   "interval" % (live["fds"], live["fds_max"], live["fd_kinds"], mean_ms, INTERVAL_MS), flush=True)
             result["live"] = {k: live[k] for k in ("fds", "fds_max", "fd_kinds")}
             result["mean_check_ms"] = round(mean_ms, 1)
-            last = idle_sample(ns, port, agent, config, "end")
+            last = idle_sample(ns, port, agent, config, "end", a.ec2_endpoint)
             samples.append(last)
             print("end sample: ", show(last), flush=True)
-            strip = lambda r: {k: v for k, v in r.items() if k != "targets"} if r else r
+            strip = lambda r: {k: v for k, v in r.items() if k not in ("targets", "kept_fds")} if r else r
             result.update(warm=strip(first), end=strip(last), samples=[strip(x) for x in samples], toggles=toggles,
                           seconds=round(time.monotonic() - start, 1))
             asan = is_asan_build(a.binary)
@@ -321,15 +368,21 @@ def main():
                     failures.append("RSS grew from %.2f to %.2f MiB (the lower of the last two parked samples; "
                                     "margin %.1f): %s" % (first["rss_mib"], late_rss, a.rss_margin_mib,
                                                           [x["rss_mib"] for x in samples]))
-                if last["fds"] > first["fds"] + a.fd_margin:
-                    failures.append("descriptors grew from %d to %d (parked, margin %d)"
-                                    % (first["fds"], last["fds"], a.fd_margin))
-                    print("descriptors at the warm sample (check %s):" % first["checks"])
-                    for fd, target in sorted(first["targets"].items()):
-                        print("  %3d -> %s" % (fd, target))
-                    print("descriptors at the end sample (check %s):" % last["checks"])
-                    for fd, target in sorted(last["targets"].items()):
-                        print("  %3d -> %s%s" % (fd, target, "" if first["targets"].get(fd) == target else "   (new)"))
+                over_bound = [x for x in [first] + samples if x["kept_api"] > a.kept_api_max]
+                for x in over_bound:
+                    failures.append("%d kept EC2 API sockets at the %s sample (check %s), bound %d"
+                                    % (x["kept_api"], x["label"], x["checks"], a.kept_api_max))
+                grew = last["fds"] > first["fds"] + a.fd_margin
+                if grew:
+                    failures.append("the agent's own descriptors grew from %d to %d (parked, margin %d; kept EC2 API "
+                                    "sockets not counted: %d and %d)"
+                                    % (first["fds"], last["fds"], a.fd_margin, first["kept_api"], last["kept_api"]))
+                if grew or over_bound:
+                    list_descriptors("descriptors at the warm sample", first)
+                    for x in over_bound:
+                        if x is not first and x is not last:
+                            list_descriptors("descriptors at the %s sample" % x["label"], x, first)
+                    list_descriptors("descriptors at the end sample", last, first)
             else:
                 failures.append("no warm sample: the run ended before %d checks and one fault rotation" % warmup)
             agent.send_signal(signal.SIGTERM)

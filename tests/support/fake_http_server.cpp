@@ -86,7 +86,7 @@ struct FakeHttpServer::Impl {
   std::vector<FakeRequest> requests;
 };
 
-FakeHttpServer::FakeHttpServer(Handler handler, std::string host, int threads)
+FakeHttpServer::FakeHttpServer(Handler handler, std::string host, int threads, int port)
     : impl_(std::make_unique<Impl>()), host_(std::move(host)) {
   if (host_ != "127.0.0.1" && host_ != "::1") {
     throw std::invalid_argument("FakeHttpServer binds loopback only");
@@ -109,6 +109,7 @@ FakeHttpServer::FakeHttpServer(Handler handler, std::string host, int threads)
     }
     r.body = req.body;
     r.received = std::chrono::steady_clock::now();
+    r.remote_port = req.remote_port;
     {
       std::lock_guard lock(impl->mutex);
       impl->requests.push_back(r);
@@ -136,7 +137,11 @@ FakeHttpServer::FakeHttpServer(Handler handler, std::string host, int threads)
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     listen_fd = sock;
   });
-  port_ = impl_->server.bind_to_any_port(host_);
+  if (port == 0) {
+    port_ = impl_->server.bind_to_any_port(host_);
+  } else {
+    port_ = impl_->server.bind_to_port(host_, port) ? port : -1;
+  }
   if (port_ <= 0) throw std::runtime_error("FakeHttpServer could not bind " + host_);
   if (listen_fd >= 0) ::listen(listen_fd, 512);
   impl_->thread = std::thread([impl] { impl->server.listen_after_bind(); });

@@ -19,6 +19,7 @@ struct FakeRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::chrono::steady_clock::time_point received;
+  int remote_port = 0;  // the client's end: one per connection (keep-alive tests)
 
   /// nullptr when absent. Out of line: inlined, GCC 12 -O2 flags callers that dereference
   /// after an ASSERT_NE(…, nullptr) with -Wnull-dereference.
@@ -39,8 +40,10 @@ class FakeHttpServer {
  public:
   using Handler = std::function<FakeReply(const FakeRequest&)>;
 
-  /// Starts listening on `host` (127.0.0.1 or ::1 only) at an ephemeral port.
-  explicit FakeHttpServer(Handler handler, std::string host = "127.0.0.1", int threads = 32);
+  /// Starts listening on `host` (127.0.0.1 or ::1 only) at an ephemeral port, or at `port` (a
+  /// server restarted where a destroyed one listened: its connections are gone).
+  explicit FakeHttpServer(Handler handler, std::string host = "127.0.0.1", int threads = 32,
+                          int port = 0);
   ~FakeHttpServer();
   FakeHttpServer(const FakeHttpServer&) = delete;
   FakeHttpServer& operator=(const FakeHttpServer&) = delete;
