@@ -26,9 +26,11 @@ TIME = "/usr/bin/time"
 SYSTEM_CAS = "/etc/ssl/certs/ca-certificates.crt"
 
 
-def run_measured(argv, stdin=subprocess.DEVNULL, timeout=120, fd_pid_probe=False, sim_pid=None):
-    """Run argv; return dict(wall_s, cpu_s, maxrss_kib, rc, stdout, stderr[, max_fds, sim_cpu_s])."""
+def run_measured(argv, stdin=subprocess.DEVNULL, timeout=120, fd_pid_probe=False, sim_pid=None, server_pid=None):
+    """Run argv; return dict(wall_s, cpu_s, maxrss_kib, rc, stdout, stderr[, max_fds, sim_cpu_s, server_cpu_s]).
+    server_pid: a native TLS server beside the simulator (tls.native), whose CPU is counted apart."""
     sim_before = proc_cpu(sim_pid) if sim_pid else None
+    server_before = proc_cpu(server_pid) if server_pid else None
     tcp_before = tcp_counters()
     # GNU time forks the command from a small process: ru_maxrss of a child forked straight from this Python
     # process would start at Python's own RSS (Linux keeps the pre-exec high-water mark).
@@ -87,6 +89,8 @@ def run_measured(argv, stdin=subprocess.DEVNULL, timeout=120, fd_pid_probe=False
         res["max_fds"] = fds["max"]
     if sim_pid:
         res["sim_cpu_s"] = proc_cpu(sim_pid) - sim_before
+    if server_pid:
+        res["server_cpu_s"] = proc_cpu(server_pid) - server_before
     return res
 
 
@@ -148,7 +152,8 @@ def step_check(a):
     runs = []
     for _ in range(a.runs):
         argv = [a.binary, "check", "--format", "json", "--timeout", str(a.timeout)] + json.loads(a.extra_json)
-        r = run_measured(argv, timeout=a.timeout + 30, fd_pid_probe=a.fds, sim_pid=a.sim_pid)
+        r = run_measured(argv, timeout=a.timeout + 30, fd_pid_probe=a.fds, sim_pid=a.sim_pid,
+                         server_pid=a.server_pid)
         try:
             report = json.loads(r["stdout"])
         except ValueError:
@@ -459,6 +464,7 @@ def main():
     c.add_argument("--timeout", type=float, default=10)
     c.add_argument("--fds", action="store_true")
     c.add_argument("--sim-pid", type=int)
+    c.add_argument("--server-pid", type=int, help="the native TLS server's pid (tls.native): its CPU per run")
     c.add_argument("--extra-json", default="[]", help="JSON list of extra check arguments")
     rb = sub.add_parser("runbook")
     rb.add_argument("--names", nargs="+", required=True)

@@ -1,6 +1,7 @@
 #include "check/assemble.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "bedrock_reach/probe.hpp"
 #include "classify/address_class.hpp"
@@ -42,16 +43,26 @@ std::vector<std::string> interface_ips(const NetworkInterface& eni) {
   return ips;
 }
 
-const NetworkInterface* eni_with_ip(const Topology* topology, const std::string& ip) {
-  if (topology == nullptr) return nullptr;
-  auto wanted = IpAddress::parse(ip);
+/// The ENIs by address, built once per report: scanning every ENI for every answer made assembly
+/// quadratic in the targets. The first ENI (in the API's order) listing an address wins, as before.
+using EniIndex = std::map<IpAddress, const NetworkInterface*>;
+
+EniIndex index_enis(const Topology* topology) {
+  EniIndex index;
+  if (topology == nullptr) return index;
   for (const auto& eni : topology->network_interfaces) {
     for (const auto& candidate : interface_ips(eni)) {
-      auto parsed = IpAddress::parse(candidate);
-      if (parsed && wanted && *parsed == *wanted) return &eni;
+      if (auto parsed = IpAddress::parse(candidate)) index.emplace(*parsed, &eni);
     }
   }
-  return nullptr;
+  return index;
+}
+
+const NetworkInterface* eni_with_ip(const EniIndex& enis, const std::string& ip) {
+  auto wanted = IpAddress::parse(ip);
+  if (!wanted) return nullptr;
+  auto found = enis.find(*wanted);
+  return found == enis.end() ? nullptr : found->second;
 }
 
 std::vector<std::string> endpoint_eni_ips(const Topology* topology, const VpcEndpoint* endpoint) {
@@ -142,7 +153,8 @@ AddressResult& address_entry(ServiceResult& service, const std::string& ip) {
   return service.addresses.back();
 }
 
-void add_service(const CheckFacts& facts, const Target& target, Report& report) {
+void add_service(const CheckFacts& facts, const EniIndex& enis, const Target& target,
+                 Report& report) {
   const InstanceIdentity* identity =
       facts.instance != nullptr && facts.instance->identity ? &*facts.instance->identity : nullptr;
   const Topology* topology = facts.topology;
@@ -180,7 +192,7 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
         entry.resolvers.push_back(answer.resolver);
         if (entry.klass.empty()) {
           entry.klass = classify_address_text(ip, classify);
-          if (const NetworkInterface* eni = eni_with_ip(topology, ip)) {
+          if (const NetworkInterface* eni = eni_with_ip(enis, ip)) {
             entry.eni = eni->id;
             entry.subnet = eni->subnet_id;
             entry.az = eni->availability_zone;
@@ -194,8 +206,7 @@ void add_service(const CheckFacts& facts, const Target& target, Report& report) 
                             .eni_id = entry.eni,
                             .eni_subnet = entry.subnet,
                             .eni_az = entry.az};
-          if (const NetworkInterface* eni = eni_with_ip(topology, ip))
-            fact.eni_groups = eni->group_ids;
+          if (const NetworkInterface* eni = eni_with_ip(enis, ip)) fact.eni_groups = eni->group_ids;
           host_path.push_back(std::move(fact));
         }
       }
@@ -361,7 +372,8 @@ Report assemble_report(const CheckFacts& facts) {
   bool api = topology != nullptr && topology->api_reachable && topology->vpc.has_value();
   report.evidence = api ? "api" : identity != nullptr ? "imds" : "none";
 
-  for (const auto& target : *facts.targets) add_service(facts, target, report);
+  const EniIndex enis = index_enis(topology);
+  for (const auto& target : *facts.targets) add_service(facts, enis, target, report);
 
   std::vector<ServiceName> names;
   for (const auto& target : *facts.targets)

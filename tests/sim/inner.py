@@ -253,6 +253,29 @@ def cmd_raw(*calls):
     print(json.dumps(res))
 
 
+def cmd_tls(ip, host, spec):
+    """HTTPS requests on ONE connection to ip with SNI/Host `host`, verified against AWS_CA_BUNDLE (hostname too).
+    spec: JSON [[method, path, {headers}]]. Prints the handshake (version, cipher, peer certificate) and, per
+    request, status, reason, the header list as sent (names' case kept) and the body."""
+    import http.client
+    import socket
+    ctx = ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"])
+    tls = ctx.wrap_socket(socket.create_connection((ip, 443), timeout=10), server_hostname=host)
+    cert = tls.getpeercert()
+    out = {"version": tls.version(), "cipher": tls.cipher()[0],
+           "subject": [list(x[0]) for x in cert["subject"]], "issuer": [list(x[0]) for x in cert["issuer"]],
+           "san": [v for k, v in cert.get("subjectAltName", ()) if k == "DNS"], "replies": []}
+    conn = http.client.HTTPConnection(host)
+    conn.sock = tls  # the verified connection, pinned to ip
+    for method, path, headers in json.loads(spec):
+        conn.request(method, path, headers=headers)
+        r = conn.getresponse()
+        out["replies"].append({"status": r.status, "reason": r.reason, "headers": r.getheaders(),
+                               "body": r.read().decode(errors="replace")})
+    conn.close()
+    print(json.dumps(out))
+
+
 def _capture(fn, *args):
     import contextlib
     import io
@@ -275,4 +298,5 @@ def cmd_batch(spec, workers="4"):
 
 
 if __name__ == "__main__":
-    {"strict": cmd_strict, "sig": cmd_sig, "bedrock": cmd_bedrock, "bedrock_from": cmd_bedrock_from, "batch": cmd_batch, "awscli": cmd_awscli, "raw": cmd_raw}[sys.argv[1]](*sys.argv[2:])
+    {"strict": cmd_strict, "sig": cmd_sig, "bedrock": cmd_bedrock, "bedrock_from": cmd_bedrock_from, "batch": cmd_batch,
+     "awscli": cmd_awscli, "raw": cmd_raw, "tls": cmd_tls}[sys.argv[1]](*sys.argv[2:])

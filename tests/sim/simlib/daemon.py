@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import bedrock, clock, container, credendpoints, dnsserver, ec2api, imds, pki, principals, proxy, scenario, sts, tlsfront
+from . import bedrock, clock, container, credendpoints, dnsserver, ec2api, imds, nativetls, pki, principals, proxy, scenario, sts, tlsfront
 from .creds import RoleCreds
 
 
@@ -26,6 +26,7 @@ class App:
         self._events = open(os.path.join(state_dir, "events.log"), "a", buffering=1)
         self.ec2 = ec2api.Ec2App(sc, self.keyring, self.log_event)
         self.sts = sts.StsApp(sc, self.keyring, self.log_event)
+        self.native = None  # nativetls.NativeFront when the scenario sets tls.native
 
     def lookup_secret(self, akid):
         return self.keyring.lookup(akid)
@@ -94,7 +95,15 @@ def start(sc, state_dir):
     for svc, hub in (sc.get("hub_endpoints") or {}).items():
         for ip in hub["ips"]:
             targets.append((ip, svc, {"endpoint_id": hub["id"], "vpc_id": hub["vpc_id"], "policy": hub.get("policy")}))
+    native_ips = set()
+    if (sc.get("tls") or {}).get("native"):
+        app.native = nativetls.NativeFront(sc, state_dir, ca, [(ip, svc) for ip, svc, _ in targets],
+                                           lambda svc, ip: tls_fault(sc, svc, ip))
+        app.native.start()
+        native_ips = app.native.ips
     for ip, svc, extra in targets:
+        if ip in native_ips:
+            continue
         f = tls_fault(sc, svc, ip)
         chain = pki.cert_for(ca, svc, region, f.get("cert", "good"), f.get("expiring_days"))
         ctx = tlsfront.make_context(chain, ca.key, f.get("versions", "default"))
@@ -113,8 +122,9 @@ def main():
         sc = json.load(f)
     stop = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # server threads inherit the mask; main thread waits below
+    app = None
     try:
-        start(sc, state_dir)
+        app, _ = start(sc, state_dir)
     except Exception:
         with open(os.path.join(state_dir, "failed"), "w") as f:
             f.write(traceback.format_exc())
@@ -122,6 +132,8 @@ def main():
     with open(os.path.join(state_dir, "ready"), "w") as f:
         f.write(str(os.getpid()))
     signal.sigwait(stop)
+    if app.native:
+        app.native.stop()
     os._exit(0)
 
 
