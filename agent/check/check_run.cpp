@@ -173,19 +173,33 @@ void CheckRun::start_dns(const std::vector<ResolverSpec>& resolvers) {
   options.hosts_path = request_.hosts_path;
   options.nsswitch_path = request_.nsswitch_path;
   options.dns_port = request_.dns_port;
-  probe_dns(
-      ctx_, DnsProbeRequest{targets_, std::move(fresh), std::move(options)},
-      [this](ProbeOutcome<std::vector<NameResolution>> outcome) { on_dns(std::move(outcome)); });
+  // Each name is merged and its TLS probes start as soon as all its resolvers are in: a name that
+  // waits on a silent resolver must not hold back the others' TLS until its timeout.
+  auto announced = std::make_shared<std::set<std::string>>();
+  auto on_name = [this, announced](const NameResolution& resolution) {
+    announced->insert(resolution.target.service);
+    merge_resolution(resolution);
+    start_tls_for_ready_answers();
+  };
+  probe_dns(ctx_, DnsProbeRequest{targets_, std::move(fresh), std::move(options), on_name},
+            [this, announced](ProbeOutcome<std::vector<NameResolution>> outcome) {
+              on_dns(std::move(outcome), *announced);
+            });
 }
 
-void CheckRun::on_dns(ProbeOutcome<std::vector<NameResolution>> outcome) {
+void CheckRun::merge_resolution(const NameResolution& resolution) {
+  auto& merged = resolutions_[resolution.target.service];
+  merged.target = resolution.target;
+  for (const auto& answer : resolution.answers) merged.answers.push_back(answer);
+}
+
+void CheckRun::on_dns(ProbeOutcome<std::vector<NameResolution>> outcome,
+                      const std::set<std::string>& announced) {
   --dns_pending_;
   dns_ms_ = ms_since(started_);
   if (outcome.cut_by_deadline) cut_steps_.push_back("dns");
-  for (auto& resolution : outcome.data) {
-    auto& merged = resolutions_[resolution.target.service];
-    merged.target = resolution.target;
-    for (auto& answer : resolution.answers) merged.answers.push_back(std::move(answer));
+  for (const auto& resolution : outcome.data) {
+    if (announced.count(resolution.target.service) == 0) merge_resolution(resolution);
   }
   log_.debug("dns: {} names answered after {:.1f} ms", outcome.data.size(), dns_ms_);
   start_tls_for_ready_answers();

@@ -62,7 +62,10 @@ class CheckRun {
   bool set_region_from_imds(const std::string& name);
   void on_region_from_imds(const std::string& region);
   void start_dns(const std::vector<ResolverSpec>& resolvers);
-  void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome);
+  /// `announced`: the names already merged (and probed) as they came in, through on_name.
+  void on_dns(ProbeOutcome<std::vector<NameResolution>> outcome,
+              const std::set<std::string>& announced);
+  void merge_resolution(const NameResolution& resolution);
   void start_credentials();
   void on_credentials_ready();
   void start_topology();

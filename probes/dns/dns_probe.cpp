@@ -87,7 +87,8 @@ struct Cell {
 class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
  public:
   ResolveRun(ProbeContext& ctx, std::vector<Target> targets, std::vector<ResolverSpec> resolvers,
-             DnsPlanOptions options, ProbeCallback<std::vector<NameResolution>> done)
+             DnsPlanOptions options, std::function<void(const NameResolution&)> on_name,
+             ProbeCallback<std::vector<NameResolution>> done)
       : loop_(ctx.loop),
         deadline_(ctx.deadline),
         log_(ctx.log),
@@ -95,6 +96,7 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
         targets_(std::move(targets)),
         resolvers_(std::move(resolvers)),
         options_(std::move(options)),
+        on_name_(std::move(on_name)),
         done_(std::move(done)) {}
 
   void start() {
@@ -312,8 +314,24 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
     c.done = true;
     ++completed_;
     --active_;
+    announce_if_answered(t);
     pump();
     maybe_finish();
+  }
+
+  /// Hands a name to on_name once all its resolvers are in (a copy: finish() still reports it),
+  /// on the next iteration like every completion.
+  void announce_if_answered(std::size_t t) {
+    if (!on_name_) return;
+    for (std::size_t r = 0; r < resolvers_.size(); ++r)
+      if (!cell(t, r).done) return;
+    NameResolution resolution{targets_[t], {}};
+    for (std::size_t r = 0; r < resolvers_.size(); ++r)
+      resolution.answers.push_back(cell(t, r).answer);
+    auto self = shared_from_this();
+    loop_.add_timer(loop_.now(), [self, resolution = std::move(resolution)] {
+      if (self->on_name_) self->on_name_(resolution);
+    });
   }
 
   /// c-ares times each try from the end of the one before, so on a starved process late wake-ups
@@ -402,6 +420,7 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
   std::vector<Target> targets_;
   std::vector<ResolverSpec> resolvers_;
   DnsPlanOptions options_;
+  std::function<void(const NameResolution&)> on_name_;
   ProbeCallback<std::vector<NameResolution>> done_;
 
   ResolvConf resolv_conf_;
@@ -430,7 +449,7 @@ class ResolveRun : public std::enable_shared_from_this<ResolveRun> {
 void probe_dns(ProbeContext& ctx, const DnsProbeRequest& request,
                ProbeCallback<std::vector<NameResolution>> done) {
   auto run = std::make_shared<ResolveRun>(ctx, request.targets, request.resolvers, request.options,
-                                          std::move(done));
+                                          request.on_name, std::move(done));
   run->start();
 }
 

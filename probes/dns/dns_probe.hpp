@@ -68,6 +68,11 @@ struct DnsProbeRequest {
   std::vector<Target> targets;
   std::vector<ResolverSpec> resolvers;
   DnsPlanOptions options;
+  /// Optional: each name as soon as every resolver has answered it, so the caller can start work
+  /// on it (TLS) while other names still wait, e.g. on a silent resolver's timeouts. Runs on the
+  /// loop, never inside probe_dns(), at most once per name and before `done`; `done` still
+  /// carries every name. Names cut by the deadline or the resolver budget come only in `done`.
+  std::function<void(const NameResolution&)> on_name;
 };
 
 /// All queries at once on ctx.loop; `done` runs exactly once, on the loop: when every answer is

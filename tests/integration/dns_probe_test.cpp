@@ -420,6 +420,40 @@ TEST_P(DnsProbeTest, UnusableResolverIsAnErrorAndOthersStillAnswer) {
   EXPECT_EQ(answers.at(1).status, "ok");
 }
 
+// A name that waits on a silent resolver must not hold back the others: each name is handed to
+// on_name as soon as its resolvers are in (a check starts that name's TLS then), the silent one
+// only in the final outcome.
+TEST_P(DnsProbeTest, EachAnsweredNameIsAnnouncedBeforeTheSilentOneTimesOut) {
+  const Target quick{"bedrock", "bedrock.us-east-1.amazonaws.com", "bedrock"};
+  server_.set_handler([](const DnsRequest& request) {
+    if (request.name == kName) return DnsResponse::silence();
+    return endpoint_answer(request);
+  });
+  ProbeContext ctx{loop_, loop_.now() + Millis(5000), log_};
+  std::vector<std::string> announced;
+  bool done = false;
+  ProbeOutcome<std::vector<NameResolution>> outcome;
+  DnsProbeRequest request{{kTarget, quick}, {direct()}, options_, {}};
+  request.on_name = [&](const NameResolution& resolution) {
+    EXPECT_FALSE(done) << "announced after the outcome";
+    announced.push_back(resolution.target.service);
+    EXPECT_EQ(resolution.answers.size(), 1u);
+    EXPECT_EQ(resolution.answers.at(0).status, "ok");
+  };
+  probe_dns(ctx, request, [&](auto result) {
+    done = true;
+    outcome = std::move(result);
+  });
+  EXPECT_TRUE(announced.empty()) << "announced inside probe_dns()";
+  ASSERT_TRUE(loop_.run_until([&] { return done; }, loop_.now() + Millis(7000)));
+  ASSERT_EQ(announced.size(), 1u);
+  EXPECT_EQ(announced.at(0), "bedrock");
+  // Both names are in the outcome; the silent one timed out (its tries: 150 + 300 ms).
+  ASSERT_EQ(outcome.data.size(), 2u);
+  EXPECT_EQ(outcome.data.at(0).answers.at(0).status, "timeout");
+  EXPECT_EQ(outcome.data.at(1).answers.at(0).status, "ok");
+}
+
 TEST_P(DnsProbeTest, ManyTargetsAndResolversAtOnceOrQueued) {
   server_.set_handler(endpoint_answer);
   auto targets = build_targets(*make_region("us-east-1", "test"), {}, false);
