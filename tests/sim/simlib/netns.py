@@ -115,7 +115,15 @@ def up(inst, sc, timeout=120):
             script += "".join("  %s\n" % r for r in rules) + " }\n}\n"
             sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=script)
         etc = os.path.join(NETNS_ETC, ns)
-        os.makedirs(etc, exist_ok=True)
+        # Another instance's teardown removes /etc/netns when it is empty (below); between makedirs seeing the
+        # parent and creating our folder that can happen (seen: FileNotFoundError under ctest -j2), so try again.
+        for attempt in range(5):
+            try:
+                os.makedirs(etc, exist_ok=True)
+                break
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
         container.build(sc)  # credential endpoint addresses; the container one routed hop away
         with open(os.path.join(etc, "resolv.conf"), "w") as f:
             f.write(resolv_conf(sc))
