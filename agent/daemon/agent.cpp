@@ -343,6 +343,13 @@ void Agent::request_reload() {
 
 int Agent::run() {
   Impl& s = *impl_;
+  // One malloc arena for the whole daemon (issue 19, goal 4). Each check runs on a thread of its
+  // own, and glibc gives that thread a second arena whose top chunk malloc_trim() cannot hand
+  // back (it only shrinks the main arena's): ~2.3 MiB stayed resident between checks. With the
+  // check's allocations in the main arena, the trim after each check returns them. Set before the
+  // status server's and the first check's threads exist; the threads barely contend (one check
+  // at a time, a scrape now and then).
+  mallopt(M_ARENA_MAX, 1);
   if (!s.options.once) {
     if (int failed = s.start_serving(http_port_); failed != 0) return failed;
   }
