@@ -104,6 +104,7 @@ AuditVpc audit_vpc(const AuditFacts& facts, const AuditVpcFacts& in) {
     if (endpoint != nullptr) {
       service.endpoint_id = endpoint->id;
       service.policy_document = endpoint->policy_document;
+      if (takes_model_resource(target.service)) service.policy_resources = facts.model_resources;
     }
     std::vector<std::string> answer = in.measured != nullptr
                                           ? measured_answer(*in.measured, target.service)
@@ -138,6 +139,7 @@ AuditReport assemble_audit(const AuditFacts& facts, Report check) {
   if (facts.policy_principal) {
     report.policy_judged = true;
     report.policy_principal = facts.policy_principal->principal_arn;
+    report.policy_resources = facts.model_resources;
   }
   report.findings = facts.findings;
   bool any_subnet = false;

@@ -31,6 +31,8 @@ struct AuditFacts {
   /// The principal of the host's own check, for every subnet's endpoint policy verdict
   /// (nullopt: not known, policies not judged). See audit_subnet.
   std::optional<PolicyRequest> policy_principal;
+  /// --model as resource ARNs: bedrock-runtime's policy is judged for these (empty: any model).
+  std::vector<std::string> model_resources;
 };
 
 AuditReport assemble_audit(const AuditFacts& facts, Report check);

@@ -37,6 +37,12 @@ AuditReport run_audit(const AuditRequest& request, spdlog::logger& log) {
       ((!identity->iam_role.empty() && !identity->account_id.empty()) || app != nullptr)) {
     facts.policy_principal = policy_request_for_instance(*identity, "", "", {});
     if (app != nullptr) apply_principal_arn(*facts.policy_principal, app->arn);
+    // --model: the application's models, as check judges its own endpoint's policy.
+    for (const auto& model : request.check.config.models) {
+      facts.model_resources.push_back(model_resource_arn(model, identity->partition,
+                                                         facts.region ? facts.region->name : "",
+                                                         identity->account_id));
+    }
   }
   std::vector<std::string> vpc_ids = request.vpc_ids;
   if (vpc_ids.empty() && !own_vpc.empty()) vpc_ids.push_back(own_vpc);

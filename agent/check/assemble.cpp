@@ -87,24 +87,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-bool is_runtime(const std::string& service) {
-  return service == "bedrock-runtime" || service == "bedrock-runtime-fips";
-}
-
-/// The ARN IAM sees for a model given as --model: an ARN as it is; a cross-Region inference
-/// profile ID (us., eu., apac., global. ...) in the caller's account; else a foundation model
-/// (Service Authorization Reference, Amazon Bedrock resource types).
-std::string model_arn(const std::string& model, const std::string& partition,
-                      const std::string& region, const std::string& account) {
-  if (model.rfind("arn:", 0) == 0) return model;
-  std::string p = partition.empty() ? "aws" : partition;
-  for (const char* prefix : {"us.", "eu.", "apac.", "us-gov.", "ca.", "jp.", "au.", "global."}) {
-    if (model.rfind(prefix, 0) == 0)
-      return "arn:" + p + ":bedrock:" + region + ":" + account + ":inference-profile/" + model;
-  }
-  return "arn:" + p + ":bedrock:" + region + "::foundation-model/" + model;
-}
-
 /// A signed call refused by a policy that the local evaluation explains as scoped to some models
 /// (POLICY_SCOPED) says nothing about the application's models: a warning, linked to the cause.
 void soften_scoped_refusals(std::vector<Finding>& findings) {
@@ -245,11 +227,11 @@ void add_service(const CheckFacts& facts, const EniIndex& enis, const Target& ta
       // --model: judge the application's models, not "some model" (a scoped policy allows
       // exactly those).
       std::vector<std::string> resources{"*"};
-      if (is_runtime(target.service) && !facts.config->models.empty()) {
+      if (takes_model_resource(target.service) && !facts.config->models.empty()) {
         resources.clear();
         for (const auto& model : facts.config->models)
-          resources.push_back(
-              model_arn(model, identity->partition, facts.region->name, identity->account_id));
+          resources.push_back(model_resource_arn(model, identity->partition, facts.region->name,
+                                                 identity->account_id));
       }
       for (const auto& resource : resources) {
         request.resource = resource;

@@ -2,23 +2,21 @@
 // removed or renamed.
 #include <nlohmann/json.hpp>
 
+#include "bedrock_reach/strings.hpp"
 #include "render/audit_render.hpp"
+#include "render/json_util.hpp"
 #include "render/render_util.hpp"
 
 namespace bedrock_reach {
 namespace {
 
 using nlohmann::json;
+using render_detail::text_list;
+using render_detail::text_or_null;
 using render_detail::valid_utf8;
 
-json text_or_null(std::string_view value) {
-  return value.empty() ? json(nullptr) : json(valid_utf8(value));
-}
-
-json text_list(const std::vector<std::string>& values) {
-  json out = json::array();
-  for (const auto& v : values) out.push_back(valid_utf8(v));
-  return out;
+json policy_resources_json(const AuditReport& report) {
+  return report.policy_resources.empty() ? json::array({"*"}) : text_list(report.policy_resources);
 }
 
 json findings_json(const std::vector<Finding>& findings) {
@@ -115,6 +113,7 @@ json audit_to_json(const AuditReport& report) {
               {"host_subnet", text_or_null(report.host_subnet)},
               {"endpoint_policy", json{{"judged", report.policy_judged},
                                        {"principal", text_or_null(report.policy_principal)},
+                                       {"resources", policy_resources_json(report)},
                                        {"source", "subnet_cidr"}}},
               {"vpcs", vpcs},
               {"subnets", subnets},
@@ -165,7 +164,11 @@ std::string audit_plane_note(const AuditReport& report) {
             (report.policy_principal.empty() ? std::string("an unknown principal")
                                              : report.policy_principal) +
             " (this host's check principal; the role instances elsewhere use is not in the EC2 "
-            "configuration), with each subnet's CIDR as aws:VpcSourceIp.";
+            "configuration), with each subnet's CIDR as aws:VpcSourceIp";
+    if (!report.policy_resources.empty())
+      note +=
+          ", bedrock-runtime's for " + strings::join(report.policy_resources, ", ") + " (--model)";
+    note += ".";
   } else {
     note += " Endpoint policies are not judged: no principal is known.";
   }

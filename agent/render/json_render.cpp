@@ -2,6 +2,7 @@
 // added, never removed or renamed. Unknown values are null rather than "".
 #include <nlohmann/json.hpp>
 
+#include "render/json_util.hpp"
 #include "render/render.hpp"
 #include "render/render_util.hpp"
 #include "render/renderers.hpp"
@@ -11,19 +12,11 @@ namespace {
 
 using nlohmann::json;
 using render_detail::finite_or_zero;
+using render_detail::text_list;
+using render_detail::text_or_null;
 using render_detail::valid_utf8;
 
 json text(std::string_view value) { return valid_utf8(value); }
-
-json text_or_null(std::string_view value) {
-  return value.empty() ? json(nullptr) : json(valid_utf8(value));
-}
-
-json text_list(const std::vector<std::string>& values) {
-  json out = json::array();
-  for (const auto& v : values) out.push_back(valid_utf8(v));
-  return out;
-}
 
 json tls_to_json(const TlsResult& tls) {
   return json{
@@ -179,6 +172,19 @@ std::string render_json(const Report& report) {
   }
   out += "\n  ]";
   out.append(head, at + placeholder.size(), std::string::npos);
+  return out;
+}
+
+}  // namespace render_detail
+namespace render_detail {
+
+json text_or_null(std::string_view value) {
+  return value.empty() ? json(nullptr) : json(valid_utf8(value));
+}
+
+json text_list(const std::vector<std::string>& values) {
+  json out = json::array();
+  for (const auto& v : values) out.push_back(valid_utf8(v));
   return out;
 }
 

@@ -22,14 +22,22 @@ std::vector<Finding> subnet_policy_findings(const PolicyRequest& principal,
   request.source_range =
       !subnet.cidr.empty() || subnet.ipv6_cidrs.empty() ? subnet.cidr : subnet.ipv6_cidrs.front();
   request.actions = required_actions(service.service_name);
-  auto verdicts = evaluate_endpoint_policy(service.policy_document, request);
-  auto findings = policy_findings(service.service, service.endpoint_id, verdicts);
   std::string who =
       principal.principal_arn.empty() ? "an unknown principal" : principal.principal_arn;
-  for (auto& finding : findings) {
-    finding.evidence.push_back("judged for " + who +
-                               " (the host's check principal) with aws:VpcSourceIp = the subnet " +
-                               request.source_range);
+  std::vector<std::string> resources = service.policy_resources;
+  if (resources.empty()) resources.push_back("*");
+  std::vector<Finding> findings;
+  for (const auto& resource : resources) {
+    request.resource = resource;
+    auto verdicts = evaluate_endpoint_policy(service.policy_document, request);
+    for (auto& finding : policy_findings(service.service, service.endpoint_id, verdicts)) {
+      if (resource != "*") finding.evidence.push_back("resource " + resource + " (--model)");
+      finding.evidence.push_back("judged for " + who +
+                                 " (the host's check principal) with aws:VpcSourceIp = the "
+                                 "subnet " +
+                                 request.source_range);
+      findings.push_back(std::move(finding));
+    }
   }
   return findings;
 }

@@ -23,6 +23,10 @@ struct AuditServiceInput {
   std::vector<AddressFacts> answers;
   std::string endpoint_id;      // the VPC's interface endpoint for the service ("" when none)
   std::string policy_document;  // its policy ("" when none was read: not judged, as in check)
+  /// The resources the policy is judged for: the application's models (--model) as ARNs for
+  /// bedrock-runtime, as check judges them; empty: any resource ("*"), where a policy scoped to
+  /// some models reads POLICY_SCOPED.
+  std::vector<std::string> policy_resources;
 };
 
 /// Judges `subnet` for every service. `prefix_lists`: lists whose CIDRs are known.

@@ -284,6 +284,21 @@ std::vector<std::string> required_actions(std::string_view service) {
   return {};
 }
 
+bool takes_model_resource(std::string_view service) {
+  return service == "bedrock-runtime" || service == "bedrock-runtime-fips";
+}
+
+std::string model_resource_arn(const std::string& model, const std::string& partition,
+                               const std::string& region, const std::string& account) {
+  if (model.rfind("arn:", 0) == 0) return model;
+  std::string p = partition.empty() ? "aws" : partition;
+  for (const char* prefix : {"us.", "eu.", "apac.", "us-gov.", "ca.", "jp.", "au.", "global."}) {
+    if (model.rfind(prefix, 0) == 0)
+      return "arn:" + p + ":bedrock:" + region + ":" + account + ":inference-profile/" + model;
+  }
+  return "arn:" + p + ":bedrock:" + region + "::foundation-model/" + model;
+}
+
 PolicyRequest policy_request_for_instance(const InstanceIdentity& instance, std::string source_vpc,
                                           std::string source_vpce,
                                           std::vector<std::string> actions) {

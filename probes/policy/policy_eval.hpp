@@ -72,6 +72,16 @@ Result<std::vector<ActionVerdict>> evaluate_endpoint_policy(std::string_view pol
 /// ListAgents. Accepts "com.amazonaws.REGION.svc" and "-fips" names; empty for other services.
 std::vector<std::string> required_actions(std::string_view service);
 
+/// Whether the service's calls name a model as their resource (bedrock-runtime and its FIPS name):
+/// only there does --model narrow the endpoint policy's resource.
+bool takes_model_resource(std::string_view service);
+
+/// The ARN IAM sees for a model given as --model: an ARN as it is; a cross-Region inference
+/// profile ID (us., eu., apac., global. ...) in the caller's account; else a foundation model
+/// (Service Authorization Reference, Amazon Bedrock resource types).
+std::string model_resource_arn(const std::string& model, const std::string& partition,
+                               const std::string& region, const std::string& account);
+
 /// The request for an instance's role session: principal
 /// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/INSTANCE_ID, role ARN
 /// arn:PARTITION:iam::ACCOUNT:role/ROLE, source IP the primary private IPv4.

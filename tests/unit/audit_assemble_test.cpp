@@ -28,10 +28,12 @@ struct Facts {
   }
 
   std::optional<PolicyRequest> principal;
+  std::vector<std::string> models;  // as resource ARNs
 
   AuditReport audit(bool measured_here = true, bool with_topology = true) {
     AuditFacts facts;
     facts.policy_principal = principal;
+    facts.model_resources = models;
     facts.region = region;
     facts.targets = &targets;
     facts.host_subnet = kSubnetC;
@@ -153,6 +155,28 @@ TEST(AuditAssemble, EndpointPolicyJudgedPerSubnetForTheHostsPrincipal) {
   EXPECT_NE(text.find("Endpoint policies are judged for " + f.principal->principal_arn),
             std::string::npos)
       << text;
+}
+
+TEST(AuditAssemble, ModelsReachBedrockRuntimesPolicyAndTheReport) {
+  Facts f;
+  f.fx.endpoint().policy_document =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:InvokeModel*",)"
+      R"("Resource":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-*"}]})";
+  f.principal = PolicyRequest{};
+  f.principal->principal_arn = "arn:aws:sts::123456789012:assumed-role/app-role/i-0abc";
+  f.principal->principal_account = "123456789012";
+  AuditReport any = f.audit();
+  EXPECT_EQ(any.status, Severity::warning);
+  EXPECT_EQ(any.vpcs.front().subnets[0].services[0].root_cause(), "POLICY_SCOPED");
+  EXPECT_EQ(audit_to_json(any)["endpoint_policy"]["resources"], nlohmann::json::array({"*"}));
+
+  f.models = {"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku"};
+  AuditReport scoped = f.audit();
+  EXPECT_EQ(scoped.status, Severity::ok);
+  EXPECT_EQ(audit_to_json(scoped)["endpoint_policy"]["resources"],
+            nlohmann::json::array({f.models[0]}));
+  EXPECT_NE(render_detail::audit_plane_note(scoped).find(f.models[0] + " (--model)"),
+            std::string::npos);
 }
 
 TEST(AuditRender, NarrowTerminalGetsTheCompactMatrix) {

@@ -31,7 +31,7 @@ PolicyRequest principal() {
 }
 
 SubnetServiceVerdict judge(const Subnet& subnet, const std::string& policy,
-                           const PolicyRequest* who) {
+                           const PolicyRequest* who, std::vector<std::string> resources = {}) {
   VpcFixture fx;
   AuditServiceInput service{"bedrock-runtime",
                             "bedrock-runtime.us-east-1.amazonaws.com",
@@ -40,6 +40,7 @@ SubnetServiceVerdict judge(const Subnet& subnet, const std::string& policy,
                              {"10.0.2.61", "endpoint-eni", "", "", "", {}}}};
   service.endpoint_id = fx.endpoint().id;
   service.policy_document = policy;
+  service.policy_resources = std::move(resources);
   return audit_subnet(fx.topology, subnet, {service}, {}, who).services.front();
 }
 
@@ -106,6 +107,32 @@ TEST(SubnetPolicy, NotJudgedWithoutAPrincipalOrAPolicy) {
   Subnet b = subnet(kSubnetB, "10.0.2.0/24", "us-east-1b");
   EXPECT_TRUE(codes(judge(b, kSubnetPolicy, nullptr)).empty());
   EXPECT_TRUE(codes(judge(b, "", &who)).empty());
+}
+
+// --model (issue 20's leftover): a policy scoped to some models is POLICY_SCOPED for "any model",
+// fine for a listed model and a deny for another, as check judges it.
+TEST(SubnetPolicy, ModelsNarrowTheResourceAsCheckDoes) {
+  PolicyRequest who = principal();
+  const std::string scoped =
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:InvokeModel*",)"
+      R"("Resource":"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-*"}]})";
+  Subnet a = subnet(kSubnetA, "10.0.1.0/24", "us-east-1a");
+  EXPECT_EQ(codes(judge(a, scoped, &who)), std::vector<std::string>{"POLICY_SCOPED"});
+
+  const std::string claude =
+      model_resource_arn("anthropic.claude-3-haiku-20240307-v1:0", "aws", "us-east-1", "");
+  auto allowed = judge(a, scoped, &who, {claude});
+  EXPECT_TRUE(codes(allowed).empty());
+  EXPECT_EQ(allowed.status, Severity::ok);
+
+  const std::string titan =
+      model_resource_arn("amazon.titan-text-express-v1", "aws", "us-east-1", "");
+  auto denied = judge(a, scoped, &who, {claude, titan});
+  ASSERT_EQ(codes(denied), std::vector<std::string>{"POLICY_DENIES"});
+  std::string evidence;
+  for (const auto& e : denied.findings.front().evidence) evidence += e + "\n";
+  EXPECT_NE(evidence.find("resource " + titan + " (--model)"), std::string::npos) << evidence;
+  EXPECT_EQ(evidence.find(claude), std::string::npos) << evidence;
 }
 
 TEST(SubnetPolicy, Ipv6OnlySubnetUsesItsIpv6Range) {
