@@ -4,7 +4,9 @@ bedrock-runtime endpoint policy denies every source outside 10.0.1.0/24, 10.0.2.
 audit must find POLICY_DENIES (critical) in the subnets outside, POLICY_CONDITIONAL naming the covered half in
 main-nat, nothing in a and b; exit code = the worst subnet. The host's own check agrees: from a (allowed) its
 signed call is authorized; moved into c (denied), its check reports POLICY_DENIES and the data plane's real
-denial, and the audit marks c, now the host's subnet, the same. Exit 0 pass, 1 fail, 77 skip.
+denial, and the audit marks c, now the host's subnet, the same. In scoped-policy (bedrock-runtime's endpoint
+allows only anthropic.claude-* models) --model decides, as for check: any model POLICY_SCOPED in every subnet,
+a Claude model nothing, a Llama model POLICY_DENIES. Exit 0 pass, 1 fail, 77 skip.
 
 Usage: audit_policy_check.py BINARY
 """
@@ -129,6 +131,47 @@ def check_from_c(inst, tmp):
     return failures
 
 
+MODEL_CASES = [  # --model arguments -> (exit, bedrock-runtime's policy code in every subnet)
+    ([], 1, "POLICY_SCOPED"),
+    (["--model", "anthropic.claude-3-haiku-20240307-v1:0"], 0, None),
+    (["--model", "anthropic.claude-3-haiku-20240307-v1:0", "--model", "meta.llama3-8b-instruct-v1:0"], 2,
+     "POLICY_DENIES"),
+]
+
+
+def check_models(tmp):
+    inst = simname.instance("audit-models")  # its own instance: e2e.scoped-policy* may run beside it
+    failures = []
+    try:
+        up = sim("up", "scoped-policy", "--as", inst, check=False)
+        if up.returncode != 0:
+            return [f"scoped-policy up failed: {up.stderr}"]
+        for i, (args, want_exit, code) in enumerate(MODEL_CASES):
+            out = os.path.join(tmp, f"models{i}.json")
+            run = sim("exec", inst, "--", BINARY, "audit", "--format", "json", "-o", out, *args, check=False)
+            if not os.path.exists(out):
+                failures.append(f"{args}: no audit written (exit {run.returncode})")
+                continue
+            report = json.load(open(out))
+            print(f"{args or 'no --model'}: exit {run.returncode}, resources {report['endpoint_policy'].get('resources')}")
+            if run.returncode != want_exit:
+                failures.append(f"{args}: exit {run.returncode}, want {want_exit}")
+            for s in report["subnets"]:
+                for svc in s["services"]:
+                    want = [code] if code and svc["name"] == RT else []
+                    if policy_codes(svc) != want:
+                        failures.append(f"{args}: {s['id']} {svc['name']} {policy_codes(svc)}, want {want}")
+            resources = report["endpoint_policy"].get("resources")
+            if args and (len(resources) != len(args) // 2 or not all("foundation-model/" in r for r in resources)):
+                failures.append(f"{args}: endpoint_policy.resources {resources}")
+            if not args and resources != ["*"]:
+                failures.append(f"no --model: endpoint_policy.resources {resources}, want ['*']")
+            failures += validate("audit-json", out)
+    finally:
+        sim("down", inst, check=False)
+    return failures
+
+
 def main():
     global BINARY
     BINARY = sys.argv[1]
@@ -148,6 +191,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             failures += check_from_a(inst, tmp)
             failures += check_from_c(inst, tmp)
+            failures += check_models(tmp)
     finally:
         sim("down", inst, check=False)
     for failure in failures:

@@ -41,6 +41,7 @@ foreach(scenario vpc-audit vpc-audit-500)
   br_sim_test(e2e.audit.${scenario})
 endforeach()
 # The endpoint policy judged per subnet (aws:VpcSourceIp as the subnet's range), and the host's check agreeing.
+# Also audit --model in scoped-policy (its own instance, audit-models).
 add_test(NAME e2e.audit.vpc-audit-policy
   COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/audit_policy_check.py $<TARGET_FILE:bedrock-reach>)
 set_tests_properties(e2e.audit.vpc-audit-policy PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77 TIMEOUT 240
