@@ -23,6 +23,8 @@ void curl_global_teardown() { curl_global_cleanup(); }
 
 namespace {
 
+constexpr long kReadBufferBytes = 1024;  // curl's minimum; see CURLOPT_BUFFERSIZE in start()
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -557,6 +559,14 @@ struct CurlClient::Impl {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, r.verify_peer ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, r.verify_host ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
+    // One loop drives every transfer, so none may hold it long. curl 7.88 reads a ready socket
+    // in a loop of up to 100 buffers for as long as it stays readable: with the default 16 KiB
+    // buffer one fast body (an oversized EC2 reply, a large page) took up to 1.6 MiB per socket
+    // per pass, and under CPU pressure the Bedrock handshakes waiting for their next pass ran
+    // into their connect timeout (false TLS_HANDSHAKE_FAILED, critical; faults.ec2-oversized
+    // on the ASan build at load 7). 1 KiB buffers bound a pass to ~100 KiB per transfer; the
+    // TLS record is still read in one recv, so the system calls are the same.
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, kReadBufferBytes);
     bool https = r.url.rfind("https://", 0) == 0;
     std::string bundle = r.ca_bundle;
     if (bundle.empty() && https) {

@@ -254,9 +254,16 @@ class Ec2Handler(frontend.AwsHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Vary", "accept-encoding")
         self.end_headers()
-        for i in range(0, len(data), 65536):
-            chunk = data[i:i + 65536]
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        # 1 MiB chunks: each write hands OpenSSL a large buffer with the GIL released. In 64 KiB
+        # pieces an oversized reply (16 MiB, ten at once) kept this process' other front ends
+        # (the Bedrock listeners) waiting for the GIL, and their handshakes looked slow to the agent.
+        # Chunk sizes are the server's choice (RFC 9112 section 7.1); clients must take any.
+        view = memoryview(data)
+        for i in range(0, len(data), 1 << 20):
+            chunk = view[i:i + (1 << 20)]
+            self.wfile.write(b"%x\r\n" % len(chunk))
+            self.wfile.write(chunk)
+            self.wfile.write(b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
 
     do_GET = do_POST = _serve
