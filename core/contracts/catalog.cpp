@@ -185,6 +185,11 @@ constexpr std::array kCatalog = {
                  "Pass --region, set AWS_REGION, or run on EC2 with instance metadata enabled"},
     CatalogEntry{"CHECK_DEADLINE", C, "context", "The check ran out of time before a step finished",
                  "Raise --timeout, or look at which step did not finish"},
+    CatalogEntry{"HOST_CPU_STARVED", W, "context",
+                 "A TLS step timed out while the host kept the agent waiting for a CPU: the "
+                 "timeout says nothing about the endpoint",
+                 "Look at the host's CPU (steal time, burstable credits, other processes) and run "
+                 "the check again"},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "loop/epoll_loop.hpp"
 
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -8,7 +9,21 @@
 #include <stdexcept>
 #include <string>
 
+#include "loop/schedstat.hpp"
+
 namespace bedrock_reach {
+
+std::optional<Millis> EpollLoop::cpu_wait() const {
+  int fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;  // no CONFIG_SCHED_INFO, or no /proc (a bare container)
+  char text[128];
+  ssize_t got = ::read(fd, text, sizeof text);
+  ::close(fd);
+  if (got <= 0) return std::nullopt;
+  auto wait = parse_schedstat_wait(std::string_view(text, static_cast<std::size_t>(got)));
+  if (!wait) return std::nullopt;
+  return std::chrono::duration_cast<Millis>(*wait);
+}
 
 EpollLoop::EpollLoop() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
   // Start-up failure: the one place this layer throws; main turns it into exit 3.

@@ -24,6 +24,8 @@ class EpollLoop final : public EventLoop {
   void cancel_timer(TimerId id) override;
   void post(std::function<void()> callback) override;
   bool run_until(const std::function<bool()>& done, TimePoint deadline) override;
+  /// /proc/thread-self/schedstat of the calling thread (the loop's: every call is made on it).
+  std::optional<Millis> cpu_wait() const override;
   /// Non-blocking passes run_until makes once the deadline has passed (a completion scheduled
   /// by a due timer needs a second pass).
   static constexpr int kPassesAfterDeadline = 3;

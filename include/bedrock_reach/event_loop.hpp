@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace bedrock_reach {
 
@@ -30,6 +31,10 @@ class EventLoop {
   /// deadline is seen to have passed (timers, completions, ready sockets) is still delivered.
   virtual bool run_until(const std::function<bool()>& done, TimePoint deadline) = 0;
   virtual TimePoint now() const { return SteadyClock::now(); }
+  /// How long, in all, the loop's thread has been ready to run but waiting for a CPU (Linux
+  /// schedstat); nullopt where not known. The difference over a timed step says how much of the
+  /// step's time the host, not the network, took (a starved agent misses its own timeouts).
+  virtual std::optional<Millis> cpu_wait() const { return std::nullopt; }
 };
 
 }  // namespace bedrock_reach

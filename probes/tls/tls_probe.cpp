@@ -22,6 +22,9 @@ struct ProbeState {
   ProbeOutcome<TlsResult> output;
   long long now_unix = 0;
   bool capped_by_deadline = false;  // a timeout then means the check ran out of time
+  // The loop thread's CPU wait when the current exchange started, and what it was allowed.
+  std::optional<Millis> cpu_wait_at_start;
+  Millis exchange_allowed{0};
 
   ProbeState(ProbeContext& c, HttpClient& h, TlsProbeRequest r, ProbeCallback<TlsResult> d)
       : ctx(c), http(h), request(std::move(r)), done(std::move(d)) {}
@@ -79,6 +82,8 @@ struct ProbeState {
     out.connect_timeout = std::max(Millis{1}, std::min(request.connect_timeout, left));
     out.total_timeout = std::max(Millis{1}, std::min(request.total_timeout, left));
     if (left < request.connect_timeout || left < request.total_timeout) capped_by_deadline = true;
+    cpu_wait_at_start = ctx.loop.cpu_wait();
+    exchange_allowed = out.connect_timeout;
     out.ca_bundle = request.ca_bundle;
     out.proxy = request.proxy_url;
     out.max_body_bytes = kMaxReplyBytes;
@@ -153,6 +158,18 @@ struct ProbeState {
     if (failure.kind == ErrorKind::timeout && capped_by_deadline && ctx.remaining() <= Millis{0}) {
       code = "CHECK_DEADLINE";
     }
+    std::string starved;
+    if (failure.kind == ErrorKind::timeout &&
+        (code == "TLS_HANDSHAKE_FAILED" || code == "TLS_CONNECT_TIMEOUT")) {
+      auto now = ctx.loop.cpu_wait();
+      if (now && cpu_wait_at_start && starved_of_cpu(*now - *cpu_wait_at_start, exchange_allowed)) {
+        starved = "the agent waited " + std::to_string((*now - *cpu_wait_at_start).count()) +
+                  " ms for a CPU during the " + std::to_string(exchange_allowed.count()) +
+                  " ms it allowed for connecting and the handshake (" + code +
+                  " would have been reported)";
+        code = "HOST_CPU_STARVED";
+      }
+    }
     r.ok = false;
     r.error = code;
     r.detail = scrub(failure_detail(failure));
@@ -165,6 +182,15 @@ struct ProbeState {
     evidence.push_back("connect " + std::to_string(failure.timings.connect_ms) + " ms, TLS " +
                        std::to_string(failure.timings.tls_ms) + " ms, total " +
                        std::to_string(failure.timings.total_ms) + " ms");
+    if (!starved.empty()) {
+      evidence.push_back(starved);
+      add(code,
+          stage + " to " + where() +
+              " timed out, but the host kept the agent from running for much of that time: the "
+              "timeout says nothing about the endpoint",
+          std::move(evidence));
+      return;
+    }
     add(code, stage + " to " + where() + " failed: " + r.detail, std::move(evidence));
     if (code == "TLS_PROTOCOL_OLD") {
       // The listener offered nothing at TLS 1.2 or above, so no AWS SDK can connect at all: worse

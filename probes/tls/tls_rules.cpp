@@ -114,6 +114,10 @@ std::string failure_code(const HttpFailure& failure, bool via_proxy) {
   }
 }
 
+bool starved_of_cpu(Millis cpu_waited, Millis allowed) {
+  return cpu_waited >= Millis{100} && cpu_waited * 4 >= allowed;
+}
+
 std::string failure_detail(const HttpFailure& failure) {
   std::string detail = one_line(failure.message);
   if (detail.empty()) detail = to_string(failure.kind);

@@ -18,6 +18,12 @@ std::string failure_code(const HttpFailure& failure, bool via_proxy = false);
 /// One line for TlsResult::detail and finding messages.
 std::string failure_detail(const HttpFailure& failure);
 
+/// Whether a timeout says nothing about the endpoint because the agent itself was starved of CPU:
+/// its thread waited `cpu_waited` (ready to run, not running) of the `allowed` time, a quarter
+/// or more (and at least 100 ms). Waiting on the network is sleeping, not this, so a stalled or
+/// filtered endpoint never looks starved. Then HOST_CPU_STARVED replaces the TLS_* timeout code.
+bool starved_of_cpu(Millis cpu_waited, Millis allowed);
+
 /// Whole days from `now_unix` to notAfter; negative once expired.
 long days_left(const CertDetails& cert, long long now_unix);
 /// "TLSv1.1", "TLSv1", "SSLv3" → true; "TLSv1.2", "TLSv1.3", "" → false.

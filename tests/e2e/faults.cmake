@@ -8,7 +8,7 @@ string(REPLACE "\n" ";" br_fault_cases "${br_fault_cases}")
 foreach(case IN LISTS br_fault_cases)
   add_test(NAME faults.${case}
     COMMAND ${BR_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/fault_matrix.py $<TARGET_FILE:bedrock-reach> ${case})
-  set_tests_properties(faults.${case} PROPERTIES LABELS "faults" SKIP_RETURN_CODE 77 TIMEOUT 120
+  set_tests_properties(faults.${case} PROPERTIES LABELS "faults" SKIP_RETURN_CODE 77 TIMEOUT 200
     RESOURCE_LOCK "sim-fm-${case}")
   br_sim_test(faults.${case})
 endforeach()

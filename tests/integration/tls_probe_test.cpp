@@ -99,8 +99,8 @@ class TlsProbeTest : public ::testing::Test {
   }
 
   ProbeOutcome<TlsResult> run(const TlsProbeRequest& request, HttpClient* client = nullptr,
-                              Millis budget = Millis{8000}) {
-    ProbeContext ctx{loop_, loop_.now() + budget, *log_};
+                              Millis budget = Millis{8000}, EventLoop* probe_loop = nullptr) {
+    ProbeContext ctx{probe_loop != nullptr ? *probe_loop : loop_, loop_.now() + budget, *log_};
     std::optional<ProbeOutcome<TlsResult>> output;
     probe_tls(ctx, client != nullptr ? *client : curl_, request,
               [&](ProbeOutcome<TlsResult> o) { output = std::move(o); });
@@ -266,6 +266,55 @@ TEST_F(TlsProbeTest, StalledHandshake) {
   EXPECT_EQ(out.data.error, "TLS_HANDSHAKE_FAILED") << out.data.detail;
   EXPECT_FALSE(out.cut_by_deadline);
   EXPECT_NE(out.data.detail.find("SSL connection timeout"), std::string::npos);
+}
+
+// The probe's view of the loop with a scripted CPU wait: `step` more at every reading, as when
+// the host keeps the agent's thread off the CPU. I/O still runs on the fixture's real loop.
+class StarvedLoop final : public EventLoop {
+ public:
+  StarvedLoop(EventLoop& inner, Millis step) : inner_(inner), step_(step) {}
+  void watch(int fd, bool r, bool w, FdCallback cb) override {
+    inner_.watch(fd, r, w, std::move(cb));
+  }
+  void unwatch(int fd) override { inner_.unwatch(fd); }
+  TimerId add_timer(TimePoint at, std::function<void()> cb) override {
+    return inner_.add_timer(at, std::move(cb));
+  }
+  void cancel_timer(TimerId id) override { inner_.cancel_timer(id); }
+  void post(std::function<void()> cb) override { inner_.post(std::move(cb)); }
+  bool run_until(const std::function<bool()>& done, TimePoint deadline) override {
+    return inner_.run_until(done, deadline);
+  }
+  TimePoint now() const override { return inner_.now(); }
+  std::optional<Millis> cpu_wait() const override { return waited_ += step_; }
+
+ private:
+  EventLoop& inner_;
+  Millis step_;
+  mutable Millis waited_{0};
+};
+
+TEST_F(TlsProbeTest, ATimeoutWhileTheHostStarvedTheAgentIsNotTheEndpoints) {
+  auto fake = server(runtime_cert(), TlsServerMode::stall_handshake);
+  auto request = request_for(*fake);
+  request.connect_timeout = Millis{300};
+  StarvedLoop starved(loop_, Millis{200});  // 200 ms of the 300 ms spent waiting for a CPU
+  auto out = run(request, nullptr, Millis{8000}, &starved);
+  EXPECT_EQ(out.data.error, "HOST_CPU_STARVED") << out.data.detail;
+  ASSERT_TRUE(has_code(out, "HOST_CPU_STARVED"));
+  EXPECT_FALSE(has_code(out, "TLS_HANDSHAKE_FAILED"));
+  const Finding& f = out.findings.front();
+  EXPECT_EQ(f.severity, Severity::warning);
+  std::string evidence;
+  for (const auto& e : f.evidence) evidence += e + "\n";
+  EXPECT_NE(evidence.find("waited 200 ms for a CPU during the 300 ms"), std::string::npos)
+      << evidence;
+  EXPECT_NE(evidence.find("TLS_HANDSHAKE_FAILED would have been reported"), std::string::npos);
+
+  // Waiting on the network is not CPU wait: the same stall with no wait is the endpoint's.
+  StarvedLoop idle(loop_, Millis{0});
+  auto stalled = run(request, nullptr, Millis{8000}, &idle);
+  EXPECT_EQ(stalled.data.error, "TLS_HANDSHAKE_FAILED") << stalled.data.detail;
 }
 
 TEST_F(TlsProbeTest, ResetAfterClientHello) {

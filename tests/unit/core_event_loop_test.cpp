@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "loop/epoll_loop.hpp"
+#include "loop/schedstat.hpp"
 
 namespace bedrock_reach {
 namespace {
@@ -100,6 +101,27 @@ TEST(EpollLoop, WorkDueBeforeALateWakeUpIsDeliveredAfterTheDeadline) {
   loop.add_timer(now + Millis(500), [&] { late = true; });
   EXPECT_FALSE(loop.run_until([&] { return late; }, now + Millis(5)));
   EXPECT_FALSE(late);
+}
+
+TEST(Schedstat, ParsesTheRunQueueWait) {
+  EXPECT_EQ(parse_schedstat_wait("123456 7890123 45\n"), std::chrono::nanoseconds(7890123));
+  EXPECT_EQ(parse_schedstat_wait("0 0 0"), std::chrono::nanoseconds(0));
+  EXPECT_EQ(parse_schedstat_wait("18446744073709551615 9223372036854775807 1\n"),
+            std::chrono::nanoseconds(INT64_MAX));
+  for (const char* bad : {"", "\n", "12", "12 ", "12 x 3", "-1 5 2", "1 18446744073709551615 2",
+                          "1 2x 3", "1 99999999999999999999999 3"}) {
+    EXPECT_FALSE(parse_schedstat_wait(bad)) << bad;
+  }
+  EXPECT_FALSE(parse_schedstat_wait(std::string(300, '1')));
+}
+
+TEST(EpollLoop, CpuWaitIsTheThreadsRunQueueWaitAndNeverGoesBack) {
+  EpollLoop loop;
+  auto first = loop.cpu_wait();
+  if (!first) GTEST_SKIP() << "no /proc/thread-self/schedstat here (kernel without schedstats)";
+  auto second = loop.cpu_wait();
+  ASSERT_TRUE(second);
+  EXPECT_GE(*second, *first);
 }
 
 }  // namespace

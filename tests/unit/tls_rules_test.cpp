@@ -278,3 +278,19 @@ TEST(TlsRules, HostileRepliesNeverCrash) {
 
 }  // namespace
 }  // namespace bedrock_reach
+
+namespace bedrock_reach {
+namespace {
+
+TEST(TlsRules, StarvedOfCpuNeedsAQuarterOfTheTimeAndAtLeast100Ms) {
+  EXPECT_FALSE(starved_of_cpu(Millis{0}, Millis{2000}));
+  EXPECT_FALSE(starved_of_cpu(Millis{499}, Millis{2000}));
+  EXPECT_TRUE(starved_of_cpu(Millis{500}, Millis{2000}));
+  EXPECT_TRUE(starved_of_cpu(Millis{1900}, Millis{2000}));
+  EXPECT_FALSE(starved_of_cpu(Millis{99}, Millis{300}));  // too little to say anything
+  EXPECT_TRUE(starved_of_cpu(Millis{100}, Millis{300}));
+  EXPECT_FALSE(starved_of_cpu(Millis{-50}, Millis{300}));  // a clock that went back: not starved
+}
+
+}  // namespace
+}  // namespace bedrock_reach
