@@ -158,14 +158,19 @@ struct ProbeState {
     if (failure.kind == ErrorKind::timeout && capped_by_deadline && ctx.remaining() <= Millis{0}) {
       code = "CHECK_DEADLINE";
     }
+    // Only a TLS 1.3 handshake whose server flight (its certificate) had arrived: then nothing but
+    // the agent's own work was left, and a thread kept off the CPU explains the timeout. The
+    // run-queue wait alone does not: it is the whole loop's, so under load a real stall (no reply)
+    // or a dropped SYN-ACK would read as starved too (faults.tls-stall, firewall-return).
     std::string starved;
-    if (failure.kind == ErrorKind::timeout &&
-        (code == "TLS_HANDSHAKE_FAILED" || code == "TLS_CONNECT_TIMEOUT")) {
+    if (failure.kind == ErrorKind::timeout && code == "TLS_HANDSHAKE_FAILED" && failure.leaf &&
+        failure.tls_version == "TLSv1.3") {
       auto now = ctx.loop.cpu_wait();
       if (now && cpu_wait_at_start && starved_of_cpu(*now - *cpu_wait_at_start, exchange_allowed)) {
-        starved = "the agent waited " + std::to_string((*now - *cpu_wait_at_start).count()) +
-                  " ms for a CPU during the " + std::to_string(exchange_allowed.count()) +
-                  " ms it allowed for connecting and the handshake (" + code +
+        starved = "the server's TLS 1.3 flight had arrived; the agent waited " +
+                  std::to_string((*now - *cpu_wait_at_start).count()) +
+                  " ms for a CPU between connecting and its " +
+                  std::to_string(exchange_allowed.count()) + " ms timeout (" + code +
                   " would have been reported)";
         code = "HOST_CPU_STARVED";
       }

@@ -18,10 +18,10 @@ std::string failure_code(const HttpFailure& failure, bool via_proxy = false);
 /// One line for TlsResult::detail and finding messages.
 std::string failure_detail(const HttpFailure& failure);
 
-/// Whether a timeout says nothing about the endpoint because the agent itself was starved of CPU:
-/// its thread waited `cpu_waited` (ready to run, not running) of the `allowed` time, a quarter
-/// or more (and at least 100 ms). Waiting on the network is sleeping, not this, so a stalled or
-/// filtered endpoint never looks starved. Then HOST_CPU_STARVED replaces the TLS_* timeout code.
+/// Whether the agent was starved of CPU during a timed step: its thread waited `cpu_waited` (ready
+/// to run, not running) of the `allowed` time, a quarter or more (and at least 100 ms). The wait is
+/// the whole loop thread's, so the probe applies it only where the server had already done its
+/// part (tls_probe.cpp); then HOST_CPU_STARVED replaces TLS_HANDSHAKE_FAILED.
 bool starved_of_cpu(Millis cpu_waited, Millis allowed);
 
 /// Whole days from `now_unix` to notAfter; negative once expired.

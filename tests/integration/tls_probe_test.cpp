@@ -294,27 +294,65 @@ class StarvedLoop final : public EventLoop {
   mutable Millis waited_{0};
 };
 
-TEST_F(TlsProbeTest, ATimeoutWhileTheHostStarvedTheAgentIsNotTheEndpoints) {
+// A real stall on a starved host stays the endpoint's: the server never sent its flight, so the
+// loop's CPU wait (the other probes' work) does not explain the timeout.
+TEST_F(TlsProbeTest, AStallIsTheEndpointsEvenWhileTheHostStarvesTheAgent) {
   auto fake = server(runtime_cert(), TlsServerMode::stall_handshake);
   auto request = request_for(*fake);
   request.connect_timeout = Millis{300};
   StarvedLoop starved(loop_, Millis{200});  // 200 ms of the 300 ms spent waiting for a CPU
   auto out = run(request, nullptr, Millis{8000}, &starved);
+  EXPECT_EQ(out.data.error, "TLS_HANDSHAKE_FAILED") << out.data.detail;
+  EXPECT_FALSE(has_code(out, "HOST_CPU_STARVED"));
+}
+
+// What curl reports when the server's TLS 1.3 flight (certificate included) had arrived and the
+// connect timeout still fired: only the agent's own work was left.
+class TimeoutAfterServerFlight final : public HttpClient {
+ public:
+  TimeoutAfterServerFlight(EventLoop& loop, std::string version)
+      : loop_(loop), version_(std::move(version)) {}
+  void start(HttpRequest, Callback done) override {
+    loop_.post([done = std::move(done), version = version_] {
+      HttpFailure failure;
+      failure.kind = ErrorKind::timeout;
+      failure.message = "SSL connection timeout";
+      failure.connected = true;
+      failure.tls_version = version;
+      failure.leaf = CertDetails{"/CN=" + std::string(kRuntime), "/CN=test CA", {kRuntime}, 0, 0};
+      done(tl::unexpected(failure));
+    });
+  }
+  void cancel_all() override {}
+  std::size_t in_flight() const override { return 0; }
+
+ private:
+  EventLoop& loop_;
+  std::string version_;
+};
+
+TEST_F(TlsProbeTest, AHandshakeTheServerFinishedButTheStarvedAgentDidNotIsNotTheEndpoints) {
+  auto fake = server(runtime_cert());
+  auto request = request_for(*fake);
+  TimeoutAfterServerFlight tls13(loop_, "TLSv1.3");
+  StarvedLoop starved(loop_, Millis{600});  // 600 ms of the 2,000 ms allowed
+  auto out = run(request, &tls13, Millis{8000}, &starved);
   EXPECT_EQ(out.data.error, "HOST_CPU_STARVED") << out.data.detail;
   ASSERT_TRUE(has_code(out, "HOST_CPU_STARVED"));
   EXPECT_FALSE(has_code(out, "TLS_HANDSHAKE_FAILED"));
-  const Finding& f = out.findings.front();
-  EXPECT_EQ(f.severity, Severity::warning);
+  EXPECT_EQ(out.findings.front().severity, Severity::warning);
   std::string evidence;
-  for (const auto& e : f.evidence) evidence += e + "\n";
-  EXPECT_NE(evidence.find("waited 200 ms for a CPU during the 300 ms"), std::string::npos)
+  for (const auto& e : out.findings.front().evidence) evidence += e + "\n";
+  EXPECT_NE(evidence.find("waited 600 ms for a CPU between connecting and its 2000 ms timeout"),
+            std::string::npos)
       << evidence;
   EXPECT_NE(evidence.find("TLS_HANDSHAKE_FAILED would have been reported"), std::string::npos);
 
-  // Waiting on the network is not CPU wait: the same stall with no wait is the endpoint's.
-  StarvedLoop idle(loop_, Millis{0});
-  auto stalled = run(request, nullptr, Millis{8000}, &idle);
-  EXPECT_EQ(stalled.data.error, "TLS_HANDSHAKE_FAILED") << stalled.data.detail;
+  StarvedLoop idle(loop_, Millis{0});  // not starved: the handshake's timeout is the endpoint's
+  EXPECT_EQ(run(request, &tls13, Millis{8000}, &idle).data.error, "TLS_HANDSHAKE_FAILED");
+  TimeoutAfterServerFlight tls12(loop_, "TLSv1.2");  // a round trip was still owed by the server
+  StarvedLoop starved12(loop_, Millis{600});
+  EXPECT_EQ(run(request, &tls12, Millis{8000}, &starved12).data.error, "TLS_HANDSHAKE_FAILED");
 }
 
 TEST_F(TlsProbeTest, ResetAfterClientHello) {
