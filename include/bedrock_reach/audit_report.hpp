@@ -81,8 +81,8 @@ struct AuditReport {
   /// differs per subnet. Not judged when no principal is known.
   bool policy_judged = false;
   std::string policy_principal;  // the principal ARN ("" when judged without one known)
-  std::vector<std::string>
-      policy_resources;  // bedrock-runtime judged for these (--model); empty: any
+  /// The resources bedrock-runtime's policy is judged for (--model as ARNs); empty: any model.
+  std::vector<std::string> policy_resources;
   std::vector<AuditVpc> vpcs;
   std::vector<Finding> findings;  // VPC-wide and discovery findings (not per subnet)
   Report check;                   // the host's own full check

@@ -22,7 +22,8 @@ struct ProbeState {
   ProbeOutcome<TlsResult> output;
   long long now_unix = 0;
   bool capped_by_deadline = false;  // a timeout then means the check ran out of time
-  // The loop thread's CPU wait when the current exchange started, and what it was allowed.
+  // The loop thread's CPU wait when the measured (unsigned) exchange started, and what it was
+  // allowed: only that exchange's failure carries the server's certificate the rule needs.
   std::optional<Millis> cpu_wait_at_start;
   Millis exchange_allowed{0};
 
@@ -82,8 +83,10 @@ struct ProbeState {
     out.connect_timeout = std::max(Millis{1}, std::min(request.connect_timeout, left));
     out.total_timeout = std::max(Millis{1}, std::min(request.total_timeout, left));
     if (left < request.connect_timeout || left < request.total_timeout) capped_by_deadline = true;
-    cpu_wait_at_start = ctx.loop.cpu_wait();
-    exchange_allowed = out.connect_timeout;
+    if (!sign) {
+      cpu_wait_at_start = ctx.loop.cpu_wait();
+      exchange_allowed = out.connect_timeout;
+    }
     out.ca_bundle = request.ca_bundle;
     out.proxy = request.proxy_url;
     out.max_body_bytes = kMaxReplyBytes;
@@ -166,10 +169,10 @@ struct ProbeState {
     if (failure.kind == ErrorKind::timeout && code == "TLS_HANDSHAKE_FAILED" && failure.leaf &&
         failure.tls_version == "TLSv1.3") {
       auto now = ctx.loop.cpu_wait();
-      if (now && cpu_wait_at_start && starved_of_cpu(*now - *cpu_wait_at_start, exchange_allowed)) {
+      Millis waited = now && cpu_wait_at_start ? *now - *cpu_wait_at_start : Millis{0};
+      if (starved_of_cpu(waited, exchange_allowed)) {
         starved = "the server's TLS 1.3 flight had arrived; the agent waited " +
-                  std::to_string((*now - *cpu_wait_at_start).count()) +
-                  " ms for a CPU between connecting and its " +
+                  std::to_string(waited.count()) + " ms for a CPU between connecting and its " +
                   std::to_string(exchange_allowed.count()) + " ms timeout (" + code +
                   " would have been reported)";
         code = "HOST_CPU_STARVED";
