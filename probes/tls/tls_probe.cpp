@@ -161,13 +161,11 @@ struct ProbeState {
     if (failure.kind == ErrorKind::timeout && capped_by_deadline && ctx.remaining() <= Millis{0}) {
       code = "CHECK_DEADLINE";
     }
-    // Only a TLS 1.3 handshake whose server flight (its certificate) had arrived: then nothing but
-    // the agent's own work was left, and a thread kept off the CPU explains the timeout. The
-    // run-queue wait alone does not: it is the whole loop's, so under load a real stall (no reply)
-    // or a dropped SYN-ACK would read as starved too (faults.tls-stall, firewall-return).
+    // The run-queue wait alone does not explain a timeout: it is the whole loop's, so under load a
+    // real stall or a dropped SYN-ACK would read as starved too (faults.tls-stall,
+    // firewall-return).
     std::string starved;
-    if (failure.kind == ErrorKind::timeout && code == "TLS_HANDSHAKE_FAILED" && failure.leaf &&
-        failure.tls_version == "TLSv1.3") {
+    if (code == "TLS_HANDSHAKE_FAILED" && server_flight_arrived(failure)) {
       auto now = ctx.loop.cpu_wait();
       Millis waited = now && cpu_wait_at_start ? *now - *cpu_wait_at_start : Millis{0};
       if (starved_of_cpu(waited, exchange_allowed)) {

@@ -118,6 +118,10 @@ bool starved_of_cpu(Millis cpu_waited, Millis allowed) {
   return cpu_waited >= Millis{100} && cpu_waited * 4 >= allowed;
 }
 
+bool server_flight_arrived(const HttpFailure& failure) {
+  return failure.kind == ErrorKind::timeout && failure.leaf && failure.tls_version == "TLSv1.3";
+}
+
 std::string failure_detail(const HttpFailure& failure) {
   std::string detail = one_line(failure.message);
   if (detail.empty()) detail = to_string(failure.kind);

@@ -20,9 +20,13 @@ std::string failure_detail(const HttpFailure& failure);
 
 /// Whether the agent was starved of CPU during a timed step: its thread waited `cpu_waited` (ready
 /// to run, not running) of the `allowed` time, a quarter or more (and at least 100 ms). The wait is
-/// the whole loop thread's, so the probe applies it only where the server had already done its
-/// part (tls_probe.cpp); then HOST_CPU_STARVED replaces TLS_HANDSHAKE_FAILED.
+/// the whole loop thread's, so it is judged only where server_flight_arrived says the server had
+/// already done its part; then HOST_CPU_STARVED replaces TLS_HANDSHAKE_FAILED (tls_probe.cpp).
 bool starved_of_cpu(Millis cpu_waited, Millis allowed);
+/// A handshake that timed out after the server's TLS 1.3 flight (its certificate included) had
+/// arrived: nothing but the agent's own work was left. A server that never answered, a dropped
+/// SYN-ACK, or a TLS 1.2 server still owing its Finished is not this, however busy the host.
+bool server_flight_arrived(const HttpFailure& failure);
 
 /// Whole days from `now_unix` to notAfter; negative once expired.
 long days_left(const CertDetails& cert, long long now_unix);

@@ -276,12 +276,6 @@ TEST(TlsRules, HostileRepliesNeverCrash) {
   }
 }
 
-}  // namespace
-}  // namespace bedrock_reach
-
-namespace bedrock_reach {
-namespace {
-
 TEST(TlsRules, StarvedOfCpuNeedsAQuarterOfTheTimeAndAtLeast100Ms) {
   EXPECT_FALSE(starved_of_cpu(Millis{0}, Millis{2000}));
   EXPECT_FALSE(starved_of_cpu(Millis{499}, Millis{2000}));
@@ -290,6 +284,23 @@ TEST(TlsRules, StarvedOfCpuNeedsAQuarterOfTheTimeAndAtLeast100Ms) {
   EXPECT_FALSE(starved_of_cpu(Millis{99}, Millis{300}));  // too little to say anything
   EXPECT_TRUE(starved_of_cpu(Millis{100}, Millis{300}));
   EXPECT_FALSE(starved_of_cpu(Millis{-50}, Millis{300}));  // a clock that went back: not starved
+}
+
+TEST(TlsRules, ServerFlightArrivedOnlyForATimedOutTls13HandshakeWithTheCertificate) {
+  auto with_flight = [](ErrorKind kind, const char* version, bool leaf) {
+    HttpFailure f = failure(kind, "handshake", 1, 0);
+    f.tls_version = version;
+    if (leaf) f.leaf = CertDetails{};
+    return f;
+  };
+  EXPECT_TRUE(server_flight_arrived(with_flight(ErrorKind::timeout, "TLSv1.3", true)));
+  // TLS 1.2: the server still owes its Finished, so a stall there is the server's.
+  EXPECT_FALSE(server_flight_arrived(with_flight(ErrorKind::timeout, "TLSv1.2", true)));
+  // No certificate yet: the server never sent its flight (a stall, a dropped SYN-ACK).
+  EXPECT_FALSE(server_flight_arrived(with_flight(ErrorKind::timeout, "TLSv1.3", false)));
+  EXPECT_FALSE(server_flight_arrived(with_flight(ErrorKind::timeout, "", false)));
+  // Not a timeout: the failure speaks for itself.
+  EXPECT_FALSE(server_flight_arrived(with_flight(ErrorKind::tls, "TLSv1.3", true)));
 }
 
 }  // namespace
